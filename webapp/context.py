@@ -1,0 +1,19 @@
+"""Values every template can use."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import current_user
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(_globals)
+
+
+def _globals() -> dict:
+    notice = ""
+    if current_user.is_authenticated:
+        from webapp.plans import trial_ended
+
+        if trial_ended(current_user):
+            notice = "Your 14-day Pro trial has ended, so your account is now on the Free plan."
+    return {"trial_notice": notice}

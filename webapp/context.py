@@ -16,4 +16,6 @@ def _globals() -> dict:
 
         if trial_ended(current_user):
             notice = "Your 14-day Pro trial has ended, so your account is now on the Free plan."
-    return {"trial_notice": notice}
+    from webapp.practice.types import CRITERION_LABELS
+
+    return {"trial_notice": notice, "criterion_labels": CRITERION_LABELS}

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import HTTPException
 
 from webapp.extensions import db, htmx
+from webapp.observability import loggable_path
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +44,15 @@ def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     message = None
     if code == 429:
         message = "Too many attempts in a short time. Please wait a minute, then try again."
-    return _render(code, message=message)
+    body, status = _render(code, message=message)
+    # Keep the exception's own headers (Allow on 405, Retry-After, WWW-Authenticate...).
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    return body, status, headers
 
 
 def _csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
     """An expired or missing token: offer to resend what was typed, with a fresh token."""
-    logger.info("CSRF rejected on %s: %s", request.path, error.description)
+    logger.info("CSRF rejected on %s: %s", loggable_path(), error.description)
     kept = [(k, v) for k, v in request.form.items(multi=True) if k not in _SECRET_FIELDS]
     if htmx:
         body = render_template("errors/_csrf.html", kept=kept)
@@ -59,6 +63,6 @@ def _csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
 def _unexpected_error(error: Exception):  # type: ignore[no-untyped-def]
     if isinstance(error, HTTPException):
         return _http_error(error)
-    logger.exception("Unhandled error on %s %s", request.method, request.path)
+    logger.exception("Unhandled error on %s %s", request.method, loggable_path())
     db.session.rollback()
     return _render(500)

@@ -34,12 +34,19 @@ def _log_request(response):  # type: ignore[no-untyped-def]
     record = {
         "request_id": g.get("request_id"),
         "method": request.method,
-        "path": request.path,
+        "path": loggable_path(),
         "status": response.status_code,
         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
     }
     logger.info(json.dumps(record))
     return response
+
+
+def loggable_path() -> str:
+    """The request path, with secrets in it (the token of a reset or verification link) left out."""
+    if request.url_rule is not None and "token" in (request.view_args or {}):
+        return request.url_rule.rule
+    return request.path
 
 
 def _healthz():  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
@@ -53,7 +53,8 @@ def change_password():  # type: ignore[no-untyped-def]
         db.session.commit()
         from webapp.auth.routes import _login
 
-        _login(user)
+        remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+        _login(user, remember=remembered)  # a fresh remember-me cookie if this device had one
         flash("Your password has been changed. Other devices have been logged out.", "success")
         return redirect(url_for("auth.account"))
     return _page(change_form=form, status=422)

@@ -136,12 +136,18 @@ def verify_email(token: str):  # type: ignore[no-untyped-def]
     if user is None:
         flash(problem, "error")
         return redirect(url_for("auth.login"))
-    if user.email_verified_at is None:
-        user.email_verified_at = utcnow()
-        db.session.commit()
+    next_url = safe_next(payload.get("next"))
+    if user.email_verified_at is not None:
+        # Used already: the link logs in once, so an old email can't stand in for the password.
+        if current_user.is_authenticated and current_user.id == user.id:
+            return redirect(next_url or _home())
+        flash("Your email is already confirmed. Log in to continue.", "info")
+        return redirect(url_for("auth.login", next=next_url))
+    user.email_verified_at = utcnow()
+    db.session.commit()
     _login(user)
     flash("Your email is confirmed. Your 14-day Pro trial has started — enjoy!", "success")
-    return redirect(safe_next(payload.get("next")) or _home())
+    return redirect(next_url or _home())
 
 
 @bp.post("/verify/resend")
@@ -180,8 +186,8 @@ def logout():  # type: ignore[no-untyped-def]
         return redirect(_home())
     current_user.rotate_session_token()  # the old cookie (and any remember-me cookie) stops working
     db.session.commit()
-    logout_user()
     session.clear()
+    logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
     flash("You're logged out. See you next time!", "info")
     return redirect(url_for("guides.landing"))
 
@@ -207,8 +213,14 @@ def request_reset():  # type: ignore[no-untyped-def]
     return render_template("auth/request_reset.html", form=form), 200 if not form.errors else 422
 
 
+def _reset_link_key() -> str:
+    """Rate-limit key for the new-password form: the link itself (the form has no email to key on)."""
+    return "reset-link:" + (request.view_args or {}).get("token", "")
+
+
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-@rate_limited
+@limiter.limit(_ip_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_reset_link_key)
 def reset_password(token: str):  # type: ignore[no-untyped-def]
     user, _payload, problem = read_token(token, RESET)
     if user is None:

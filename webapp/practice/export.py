@@ -48,3 +48,44 @@ def session_to_dict(session: PracticeSession) -> dict[str, Any]:
         "completed_at": session.completed_at,
         "turns": [turn_to_dict(t) for t in session.turns],
     }
+
+
+def session_markdown(session: PracticeSession) -> str:
+    """The transcript with scores, as Markdown (for the export button)."""
+    from webapp.salaries import get_role
+
+    role = get_role(session.role_slug)
+    title = "Negotiation practice" if session.mode == "negotiation" else "Interview practice"
+    kind = (session.interview_type or "").replace("_", " ")
+    lines = [
+        f"# {title}: {role.name if role else session.role_slug}",
+        "",
+        f"- Date: {session.created_at:%d %B %Y %H:%M} UTC",
+        f"- Level: {session.level}" + (f" · Type: {kind}" if kind else "")
+        + (f" · Location: {session.location}" if session.location else ""),
+        f"- Coach: {session.coach}",
+        f"- Overall score: {session.overall_score if session.overall_score is not None else 'not scored yet'}",
+        "",
+        "## Transcript",
+        "",
+    ]
+    for turn in session.turns:
+        who = "Hiring manager" if turn.speaker == "interviewer" else "You"
+        if turn.retry_of_id:
+            who = "You (another attempt)"
+        status = "" if turn.status == "complete" else f" _({turn.status})_"
+        lines.append(f"**{who}:**{status}")
+        lines.append("")
+        lines.extend(f"> {line}" if line else ">" for line in (turn.text or "").splitlines() or [""])
+        lines.append("")
+        if turn.score is not None:
+            s = turn.score
+            lines.append(f"Score: **{s.overall}/100** ({s.scorer})")
+            for c in s.criteria:
+                lines.append(f"- {c.get('name', '').capitalize()}: {c.get('score')}/5 — {c.get('feedback', '')}")
+            if s.feedback:
+                lines.append(f"- Feedback: {s.feedback}")
+            if s.stronger_answer:
+                lines.append(f"- {s.stronger_answer}")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,77 @@
+"""Practice forms: set up a session, answer, negotiate."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, NumberRange, ValidationError
+
+from webapp.salaries import LEVEL_LABELS, guide_roles, negotiation_roles
+
+INTERVIEW_TYPE_CHOICES = [
+    ("screening", "Screening — “tell me about yourself”"),
+    ("behavioural", "Behavioural — stories from your experience"),
+    ("technical", "Technical — backend concepts"),
+    ("system_design", "System design — design a service"),
+]
+LEVEL_CHOICES = list(LEVEL_LABELS.items())
+LOCATION_CHOICES = [("london", "London"), ("uk", "Elsewhere in the UK")]
+DIFFICULTY_CHOICES = [("easy", "Relaxed"), ("standard", "Standard"), ("hard", "Tough")]
+
+
+def _clean_text(value: str | None) -> str:
+    """Strip NULs and other control characters (keeping newlines and tabs) and outer whitespace."""
+    if value is None:
+        return ""
+    cleaned = "".join(ch for ch in value if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127))
+    cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")  # lone surrogates become U+FFFD
+    return cleaned.replace("\r\n", "\n").strip()
+
+
+class _MaxChars:
+    def __call__(self, form: FlaskForm, field: TextAreaField) -> None:
+        limit = current_app.config["MAX_ANSWER_CHARS"]
+        if len(field.data or "") > limit:
+            raise ValidationError(
+                f"That's {len(field.data):,} characters; the limit is {limit:,}. Trim it a little and send again."
+            )
+
+
+class InterviewSetupForm(FlaskForm):
+    interview_type = RadioField("Interview type", choices=INTERVIEW_TYPE_CHOICES, default="behavioural",
+                                validators=[DataRequired("Choose an interview type.")])
+    role = SelectField("Role", validators=[DataRequired("Choose a role.")])
+    level = SelectField("Level", choices=LEVEL_CHOICES, default="mid")
+    num_questions = IntegerField("Number of questions", default=5,
+                                 validators=[NumberRange(1, 10, "Choose between 1 and 10 questions.")])
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(r.slug, r.name) for r in guide_roles()]
+
+
+class NegotiationSetupForm(FlaskForm):
+    role = SelectField("Role", validators=[DataRequired("Choose a role.")])
+    level = SelectField("Level", choices=LEVEL_CHOICES, default="mid")
+    location = RadioField("Location", choices=LOCATION_CHOICES, default="london")
+    difficulty = RadioField("Difficulty", choices=DIFFICULTY_CHOICES, default="standard")
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(r.slug, r.name) for r in negotiation_roles()]
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(
+        "Your answer",
+        filters=[_clean_text],
+        validators=[DataRequired("Write an answer first — even a rough one is worth scoring."), _MaxChars()],
+    )
+
+
+class MessageForm(FlaskForm):
+    message = TextAreaField(
+        "Your reply",
+        filters=[_clean_text],
+        validators=[DataRequired("Write a reply to the hiring manager first."), _MaxChars()],
+    )

@@ -28,4 +28,7 @@ def set_plan(email: str, plan: str) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from webapp.practice.cli import practice_cli
+
     app.cli.add_command(accounts)
+    app.cli.add_command(practice_cli)

@@ -14,7 +14,7 @@ from webapp.auth import bp
 from webapp.auth.forms import ChangePasswordForm, DeleteAccountForm, ResendVerificationForm
 from webapp.auth.models import User
 from webapp.extensions import db, limiter
-from webapp.plans import usage
+from webapp import plans
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def _page(change_form: ChangePasswordForm | None = None, delete_form: DeleteAcco
     return (
         render_template(
             "auth/account.html",
-            usage=usage(current_user),
+            usage=plans.usage(current_user),
             change_form=change_form or ChangePasswordForm(formdata=None),
             delete_form=delete_form or DeleteAccountForm(formdata=None),
             resend_form=ResendVerificationForm(formdata=None),
@@ -105,7 +105,7 @@ def export_user_data(user: User) -> dict[str, Any]:
     sessions = db.session.scalars(
         select(PracticeSession).where(PracticeSession.user_id == user.id).order_by(PracticeSession.created_at)
     ).all()
-    info = usage(user)
+    info = plans.usage(user)
     return {
         "account": {
             "email": user.email,

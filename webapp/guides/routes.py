@@ -140,7 +140,7 @@ def _estimate_context(found: Guide, result: Estimate) -> dict[str, object]:
         "levels": [(level, LEVEL_LABELS[level], role.level_years.get(level, "").replace("-", "–"))
                    for level in LEVELS],
         "locations": [(loc, LOCATION_LABELS[loc]) for loc in locations_for(role)],
-        "negotiate_url": _signup_or(negotiate),
+        "negotiate_url": _signup_or(negotiate) if role.negotiable else None,
     }
 
 

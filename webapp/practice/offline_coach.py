@@ -144,8 +144,9 @@ def detect_follow_up(question: Question, answer: str) -> FollowUp | None:
 
     Precedence: an empty, very short, copied or off-topic answer asks for an example. Technical and system design
     answers that miss most key points get a key-point probe, then vague ones get an example probe.
-    Behavioural and screening answers check ownership ('we' but never 'I') first, then a missing
-    outcome (for questions about past experiences), then vagueness (no example, numbers or names).
+    Behavioural and screening answers check ownership ('we' but never 'I') first; then, for questions
+    about past experiences, a missing story (no situation or action) asks for an example and a missing
+    outcome asks for the outcome; finally vagueness (no example, numbers or names) asks for an example.
     """
     if not _INVISIBLE.sub("", answer or "").strip():
         return FollowUp("example", "I didn't catch an answer there. Can you give me a concrete example?")
@@ -163,6 +164,8 @@ def detect_follow_up(question: Question, answer: str) -> FollowUp | None:
         return None
     if s.first_person == 0 and s.we_count > 0:
         return FollowUp("ownership", "You've described what the team did. What did you personally do?")
+    if _is_story(question) and s.situation == 0 and s.actions == 0 and s.examples == 0:
+        return FollowUp("example", "Can you give me a concrete example? Pick one specific time and walk me through it.")
     if _is_story(question) and s.results == 0 and s.metrics == 0:
         return FollowUp("outcome", "And what was the outcome? What changed because of what you did?")
     if s.concrete == 0 or (s.numbers == 0 and s.examples == 0 and s.situation == 0):
@@ -177,15 +180,15 @@ def _key_point_probe(question: Question, key_point_text: str) -> str:
         if keyword_hits(key_point, normalise(follow_up)):
             return follow_up
     phrase = key_point_text[0].lower() + key_point_text[1:]
-    return f"What about {phrase}? How would that fit into your answer?"
+    return f"One thing you haven't covered: {phrase}. How would you approach that?"
 
 
 _LEVEL_LABELS = {"junior": "junior", "mid": "mid-level", "senior": "senior"}
 _FORMATS = {
-    "screening": "a short screening conversation: I'd like to hear about your background and what you're looking for next",
-    "behavioural": "a behavioural interview: I'll ask about real situations from your work, so specific stories with your own actions and results work best",
-    "technical": "a technical interview on backend topics: talk me through your reasoning as you go, not just the final answer",
-    "system_design": "a system design interview: for each problem, clarify the requirements, sketch an approach and tell me about the trade-offs",
+    "screening": ("a short screening call", "I'd like to hear about your background and what you're looking for next."),
+    "behavioural": ("a behavioural interview", "I'll ask about real situations from your work; specific stories with your own actions and results work best."),
+    "technical": ("a technical interview", "Talk me through your reasoning as you go, not just the final answer."),
+    "system_design": ("a system design interview", "For each problem, clarify the requirements, sketch an approach and talk me through the trade-offs."),
 }
 _LEAD_INS = ("Next question.", "Moving on.", "Let's switch to something different.", "Here's another one.")
 
@@ -198,8 +201,8 @@ class OfflineInterviewer:
     def opening(self, interview_type: str, role_name: str, level: str) -> str:
         """A friendly introduction to the session."""
         level_label = _LEVEL_LABELS.get(level, level)
-        format_text = _FORMATS.get(interview_type, "a practice interview")
-        return f"Hi, thanks for joining. This is {format_text}, for a {level_label} {role_name} role."
+        kind, guidance = _FORMATS.get(interview_type, ("a practice interview", "Take your time with each answer."))
+        return f"Hi, thanks for joining — this is {kind} for a {level_label} {role_name} role. {guidance}"
 
     def ask(self, question: Question, index: int, total: int) -> str:
         """The question with a short lead-in that depends on its position."""

@@ -38,11 +38,7 @@ def _quote_words(words: list[str] | tuple[str, ...] | frozenset[str], limit: int
 
 def is_off_topic(question: Question, s: Signals) -> bool:
     """No meaningful overlap with the question or its key points."""
-    if s.word_count < 3:
-        return False
-    if not s.question_hits and s.key_points_hit == 0:
-        return True
-    return not s.question_hits and s.key_points_hit <= 1 and len(s.question_terms) >= 2 and s.coverage < 0.34
+    return s.word_count >= 3 and not s.question_hits and s.key_points_hit == 0
 
 
 def is_copied(s: Signals) -> bool:

@@ -71,7 +71,8 @@ FLOW_SIGNALS = {
     "sequence": re.compile(r"\b(?:first|firstly|then|next|after that|finally|second|secondly|third|once|step)\b"),
     "verification": re.compile(r"\b(?:monitor\w*|test\w*|measur\w*|metrics?|alert\w*|verif\w*|benchmark\w*|dashboards?)\b"),
 }
-_CONSEQUENCE = re.compile(r"\b(?:so that|which means|this means|that means|reduc\w*|improv\w*|prevent\w*|avoid\w*|protect\w*|speed\w* up|faster|cheaper|safer|latency|throughput)\b")
+_CONSEQUENCE = re.compile(r"\b(?:so that|which means|this means|that means|reduc\w*|improv\w*|prevent\w*|avoid\w*|protect\w*|speed\w* up|faster|slower|cheaper|safer|latency|throughput|cost\w*|overhead|expensive|bottleneck|"
+    r"scal\w*|consisten\w*|stale\w*|secur\w*|reliab\w*|resilien\w*)\b")
 _WORD = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _CAPITALISED = re.compile(r"(?<=[a-z,;:] )[A-Z][a-zA-Z0-9]+")

@@ -241,3 +241,57 @@ def page(browser, live_server: LiveServer):  # type: ignore[no-untyped-def]
     pg.console_errors = errors  # type: ignore[attr-defined]
     yield pg
     context.close()
+
+
+# ---- the app with the LLM path, against a loopback OpenAI-compatible fake -----------------------------------
+
+
+@pytest.fixture(scope="session")
+def fake_server():  # type: ignore[no-untyped-def]
+    from tests.fake_openai import FakeOpenAI
+
+    server = FakeOpenAI().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def llm_app(app: Flask, fake_server, database_url: str, tmp_root: Path) -> Flask:  # type: ignore[no-untyped-def]
+    """A second app on the same database whose coach is the model behind the fake server."""
+    return create_app(
+        {
+            "CONFIG_CLASS": TestingConfig,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "MAIL_OUTBOX_DIR": str(tmp_root / "outbox"),
+            "LLM_PROVIDER": "openai",
+            "OPENAI_BASE_URL": fake_server.base_url,
+            "OPENAI_API_KEY": "sk-test-fake",
+            "OPENAI_MODEL": "fake-chat",
+            "LLM_REQUEST_TIMEOUT": 3.0,
+            "LLM_DEADLINE": 10.0,
+            "LLM_STALL_TIMEOUT": 0.6,
+        }
+    )
+
+
+@pytest.fixture()
+def fake_llm_app(llm_app: Flask, fake_server, app: Flask):  # type: ignore[no-untyped-def]
+    """The LLM app with a fresh script and request log for this test."""
+    fake_server.reset()
+    yield llm_app
+    fake_server.release()
+    with llm_app.app_context():
+        db.session.remove()
+
+
+@pytest.fixture()
+def llm_actions(fake_llm_app: Flask) -> Actions:
+    return Actions(fake_llm_app, fake_llm_app.test_client())
+
+
+@pytest.fixture(scope="session")
+def llm_live_server(llm_app: Flask) -> Iterator[LiveServer]:
+    server = LiveServer(llm_app)
+    server.start()
+    yield server
+    server.stop()

@@ -127,11 +127,6 @@ def test_one_head_and_every_revision_can_go_down():
         assert "def downgrade():\n    pass" not in source, revision.revision
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="migrations/env.py calls logging.config.fileConfig() without disable_existing_loggers=False, "
-    "so migrating in-process switches off every logger the app has already created",
-)
 def test_migrating_in_process_keeps_the_app_logging(tmp_path):
     application = create_app(
         {"CONFIG_CLASS": TestingConfig, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'log.sqlite3'}"}

@@ -12,7 +12,7 @@ from webapp.extensions import db
 from webapp.plans import can_start_session, effective_plan, period_start, sessions_used, trial_days_left, usage
 from webapp.practice.models import SessionStart
 
-TRIAL_OVER = "Your 14-day Pro trial has ended, so your account is now on the Free plan."
+TRIAL_OVER = "Your free Pro trial has ended, so your account is now on the Free plan."
 
 
 def _set(app, user_id: int, **values) -> None:  # type: ignore[no-untyped-def]

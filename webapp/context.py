@@ -15,7 +15,7 @@ def _globals() -> dict:
         from webapp.plans import trial_ended
 
         if trial_ended(current_user):
-            notice = "Your 14-day Pro trial has ended, so your account is now on the Free plan."
+            notice = "Your free Pro trial has ended, so your account is now on the Free plan. Your history is all still here."
     from webapp.practice.types import CRITERION_LABELS
 
     return {"trial_notice": notice, "criterion_labels": CRITERION_LABELS}

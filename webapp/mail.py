@@ -13,8 +13,11 @@ from flask import current_app
 logger = logging.getLogger(__name__)
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send a plain-text email (or write it to the outbox when no mail server is configured)."""
+def send_mail(to: str, subject: str, body: str) -> bool:
+    """Send a plain-text email (or write it to the outbox when no mail server is configured).
+
+    A mail server that is down is logged, not raised: the page the user sees must not depend on it.
+    """
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
@@ -24,20 +27,25 @@ def send_mail(to: str, subject: str, body: str) -> None:
     message.set_content(body)
 
     if config["MAIL_SERVER"]:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(message)
+        try:
+            with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+                if config["MAIL_USE_TLS"]:
+                    smtp.starttls()
+                if config["MAIL_USERNAME"]:
+                    smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+                smtp.send_message(message)
+        except (smtplib.SMTPException, OSError):
+            logger.exception("mail could not be sent via SMTP: %s", subject)
+            return False
         logger.info("mail sent via SMTP: %s", subject)
-        return
+        return True
 
     outbox = Path(config["MAIL_OUTBOX_DIR"])
     outbox.mkdir(parents=True, exist_ok=True)
     path = outbox / f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"
     path.write_bytes(bytes(message))
     logger.info("mail written to outbox (no MAIL_SERVER configured): %s -> %s", subject, path)
+    return True
 
 
 def outbox_messages(limit: int = 20) -> list[tuple[str, EmailMessage]]:

@@ -21,6 +21,14 @@ CSP = "; ".join(
 
 def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        app.after_request(_hsts)
+
+
+def _hsts(response: Response) -> Response:
+    """Served over HTTPS in production: tell browsers to keep it that way."""
+    response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
 
 
 def _security_headers(response: Response) -> Response:

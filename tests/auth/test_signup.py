@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Actions
 from webapp.auth.models import User, utcnow
 from webapp.extensions import db
 
@@ -122,8 +122,6 @@ def _check_email_body(client) -> str:  # type: ignore[no-untyped-def]
 
 def test_signup_with_registered_email_looks_exactly_like_a_fresh_one(app, actions, outbox):
     fresh_client = app.test_client()
-    from tests.conftest import Actions
-
     fresh = Actions(app, fresh_client)
     fresh_response = _signup(fresh, "new@example.com")
     fresh_page = _check_email_body(fresh_client).replace("new@example.com", "EMAIL")

@@ -110,7 +110,7 @@ def _send_verification(user: User, next_url: str = "") -> None:
         user.email,
         "Confirm your email for OfferReady",
         "Welcome to OfferReady!\n\n"
-        "Confirm your email address to finish setting up your account and start your 14-day Pro trial:\n\n"
+        "Confirm your email address to finish setting up your account (your free Pro trial has already started):\n\n"
         f"{link}\n\n"
         "The link works for 48 hours. If you didn't sign up, you can ignore this email.\n",
     )
@@ -146,7 +146,7 @@ def verify_email(token: str):  # type: ignore[no-untyped-def]
     user.email_verified_at = utcnow()
     db.session.commit()
     _login(user)
-    flash("Your email is confirmed. Your 14-day Pro trial has started — enjoy!", "success")
+    flash("Your email is confirmed — welcome to OfferReady. Your free Pro trial is running; enjoy!", "success")
     return redirect(next_url or _home())
 
 

@@ -15,7 +15,7 @@ CRITERION_CAP = 2
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _GRADER = r"(?:grader|evaluator|scorer|assessor|examiner|grading (?:model|system|ai)|language model|llm|ai model|ai grader)"
 _MAX_SCORE = (
-    r"(?:10 ?/ ?10|5 ?/ ?5|100 ?/ ?100|100 (?:points|out of 100)|100(?= ?[.!?,;:]|$)|(?:full|top) marks"
+    r"(?:10 ?/ ?10|5 ?/ ?5|100 ?/ ?100|100 (?:points|out of 100)|(?:10|ten) out of (?:10|ten)|(?:5|five) out of (?:5|five)|100(?= ?[.!?,;:]|$)|(?:full|top) marks"
     r"|(?:the |a )?(?:perfect|maximum|max|highest|top|full) (?:score|marks?|rating|grade|points)"
     r"|(?:the )?max(?:imum)?(?= ?[.!?,;:]|$| possible| on every| across| for every| in every))"
 )
@@ -30,7 +30,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "asks the grader to ignore its instructions",
             rf"\b(?:ignore|disregard|forget|override|bypass|discard)\b (?:(?:the|of|these|those) ){{0,2}}{_QUALIFIER}(?: [\w-]+){{0,2}} {_OBJECT}\b"
-            r"|\b(?:ignore|disregard|override|bypass)\b (?:the |your )?(?:rubric|system prompt|prompt|scoring criteria|grading criteria|marking scheme)\b",
+            r"|\b(?:ignore|disregard|override|bypass)\b (?:the |your )?(?:rubric|system prompt|prompt|scoring criteria|grading criteria|marking scheme)\b"
+            r"|\b(?:ignore|disregard)\b (?:everything |all |anything )?(?:(?:of )?the |what(?:'s| is| was) )?(?:above|previous|preceding|prior|foregoing)"
+            r"(?= ?(?:[.,;:!?]|$|and |then |text|messages?))",
         ),
         (
             "asks the grader to forget what came before",

@@ -127,6 +127,8 @@ def _flags(question: Question, s: Signals) -> list[str]:
         flags.append("filler")
     if is_technical(question) and question.key_points and s.coverage < 0.5:
         flags.append("missing_key_points")
+    if s.keyword_list:
+        flags.append("keyword_list")
     return flags
 
 

@@ -19,6 +19,7 @@ WEIGHTS = {
 WEIGHTS["system_design"] = WEIGHTS["technical"]
 KEY_POINT_SHARE = 0.5  # technical and design answers: half of the overall is key-point coverage
 LOW_CAP = 15  # empty, off-topic and copied answers never score above this
+KEYWORD_LIST_CAP = 30  # a bare list of terms shows recall, not an explanation
 SHORT_WORDS = 12
 
 
@@ -49,6 +50,7 @@ def is_copied(s: Signals) -> bool:
 
 
 def relevance(question: Question, s: Signals) -> CriterionScore:
+    """How directly the answer addresses the question and its key points."""
     if is_technical(question):
         value = 0.3 * s.question_fraction + 0.7 * s.coverage
     else:
@@ -64,6 +66,7 @@ def relevance(question: Question, s: Signals) -> CriterionScore:
 
 
 def structure(question: Question, s: Signals) -> CriterionScore:
+    """STAR for stories, requirements-approach-trade-offs for technical answers, a clear shape otherwise."""
     if is_technical(question):
         parts = [p for p in ("requirements", "approach", "trade_offs", "sequence", "verification") if p in s.flow]
         score = _clamp(1 + len(parts))
@@ -93,10 +96,13 @@ def structure(question: Question, s: Signals) -> CriterionScore:
         )
     if s.word_count < SHORT_WORDS:
         score = 1
+    if s.keyword_list:
+        score, feedback = 1, "The answer is a list of terms rather than sentences, so there is no reasoning to follow."
     return CriterionScore("structure", score, feedback)
 
 
 def specificity(question: Question, s: Signals) -> CriterionScore:
+    """Numbers, names and concrete moments; key-point coverage for technical answers."""
     named = list(s.tech_terms)
     if is_technical(question):
         detail = min(1.0, (len(named) + min(s.numbers, 2)) / 4)
@@ -119,6 +125,7 @@ def specificity(question: Question, s: Signals) -> CriterionScore:
 
 
 def ownership(question: Question, s: Signals) -> CriterionScore:
+    """How clearly the candidate's own part shows ('I' against 'we')."""
     mine, ours = s.first_person, s.we_count
     if mine == 0 and ours > 0:
         return CriterionScore("ownership", 1, f"You say 'we' or 'our' {ours} times and never 'I', so your own part is invisible.")
@@ -138,6 +145,7 @@ def ownership(question: Question, s: Signals) -> CriterionScore:
 
 
 def impact(question: Question, s: Signals) -> CriterionScore:
+    """Results and measured outcomes; what each choice buys for technical answers."""
     if is_technical(question):
         points = min(s.consequences, 3) + min(s.metrics + s.numbers, 2)
         score = _clamp(1 + 4 * min(1.0, points / 4))
@@ -161,6 +169,7 @@ def impact(question: Question, s: Signals) -> CriterionScore:
 
 
 def delivery(question: Question, s: Signals) -> CriterionScore:
+    """Length against the suggested range, filler words and rambling sentences."""
     low, high = LENGTH_RANGES[question.interview_type]
     words = s.word_count
     if words < low:
@@ -197,7 +206,9 @@ def overall_score(question: Question, s: Signals, criteria: list[CriterionScore]
         weighted = KEY_POINT_SHARE * min(1.0, s.coverage / 0.8) + (1 - KEY_POINT_SHARE) * weighted
     overall = round(100 * weighted)
     if s.word_count < SHORT_WORDS:
-        overall = min(overall, 25)
+        overall = min(overall, 20)
+    if s.keyword_list:
+        overall = min(overall, KEYWORD_LIST_CAP)
     return max(0, min(100, overall))
 
 

@@ -155,6 +155,7 @@ class Signals:
     fillers: int
     flow: tuple[str, ...]
     consequences: int
+    function_words: int
 
     @property
     def question_fraction(self) -> float:
@@ -177,6 +178,11 @@ class Signals:
     def concrete(self) -> int:
         """How many kinds of concrete detail appear: numbers, names, examples, a time and place."""
         return sum((self.numbers > 0, bool(self.tech_terms) or self.proper_nouns > 0, self.examples > 0, self.situation > 0))
+
+    @property
+    def keyword_list(self) -> bool:
+        """A bare list of terms rather than sentences: natural answers are roughly 35-55% function words."""
+        return self.word_count >= 8 and self.function_words / self.word_count < 0.22
 
     @property
     def star(self) -> tuple[bool, bool, bool, bool]:
@@ -214,6 +220,7 @@ def read_signals(question: Question, answer: str) -> Signals:
         fillers=len(_FILLER.findall(text)),
         flow=tuple(name for name, pattern in FLOW_SIGNALS.items() if pattern.search(text)),
         consequences=len(_CONSEQUENCE.findall(text)),
+        function_words=sum(1 for w in words if w in STOPWORDS),
     )
 
 

@@ -45,7 +45,7 @@ def test_streamed_reply_arrives_as_word_chunks_with_final_usage(fake_llm, llm_cl
     assert deltas == ["Tell", " me", " about", " a", " project", " you", " led."]
     assert chunks[-1].choices == []
     assert (chunks[-1].usage.prompt_tokens, chunks[-1].usage.completion_tokens) == (11, 7)
-    assert fake_llm.requests[-1].finished.is_set()
+    assert fake_llm.requests[-1].finished.wait(2)  # set just after the last byte is written
 
 
 def test_stream_without_include_usage_sends_no_usage_chunk(fake_llm, llm_client):

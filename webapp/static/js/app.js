@@ -39,11 +39,32 @@
     var el = event.target;
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && el && el.matches("textarea[data-submit-on-ctrl-enter]")) {
       event.preventDefault();
-      if (el.form) el.form.requestSubmit();
+      var submit = el.form && el.form.querySelector("button[type=submit]");
+      if (el.form && !(submit && submit.disabled)) el.form.requestSubmit();
     }
   });
 
+  // While the hiring manager's reply is still streaming, the answer can't be sent yet.
+  function updateAnswerLock() {
+    var streaming = document.querySelector("[data-testid=streaming]:not([data-stream-done])");
+    document.querySelectorAll("#answer-form button[type=submit]").forEach(function (button) {
+      button.disabled = !!streaming;
+      button.setAttribute("aria-disabled", streaming ? "true" : "false");
+    });
+    var note = document.getElementById("stream-wait");
+    if (note) note.hidden = !streaming;
+  }
+  document.addEventListener("htmx:sseClose", function (event) {
+    event.target.setAttribute("data-stream-done", "1");
+    updateAnswerLock();
+  });
+  document.addEventListener("htmx:sseError", function (event) {
+    event.target.setAttribute("data-stream-done", "1");
+    updateAnswerLock();
+  });
+
   function init(root) {
+    updateAnswerLock();
     (root || document).querySelectorAll("textarea[data-word-count]").forEach(wireCounter);
     var autofocus = (root || document).querySelector("[data-autofocus]");
     if (autofocus && root !== document) autofocus.focus();
@@ -81,6 +102,7 @@
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.target.closest && event.target.closest("form");
     if (form) form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+    updateAnswerLock();
   });
 
   window.OfferReady = { showToast: showToast, setCsrfToken: setCsrfToken };

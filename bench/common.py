@@ -4,6 +4,7 @@ Every server here listens on 127.0.0.1 only; every process started is stopped by
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import platform
@@ -26,6 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
 VENV_BIN = Path(sys.executable).parent
 WORK_DIR = Path(os.environ.get("BENCH_WORK_DIR") or tempfile.mkdtemp(prefix="offerready-bench-"))
+if not os.environ.get("BENCH_WORK_DIR") and not os.environ.get("BENCH_KEEP"):
+    atexit.register(shutil.rmtree, WORK_DIR, True)  # set BENCH_KEEP=1 to keep databases and gunicorn logs
+os.environ["BENCH_WORK_DIR"] = str(WORK_DIR)  # child benches (run_all.py) share it
 os.environ.setdefault("INSTANCE_PATH", str(WORK_DIR / "instance"))  # read when webapp.config is imported
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

@@ -49,12 +49,12 @@ def patch_fake() -> None:
         return original_answer(self, record, body, reply)
 
     def _write_chunk(self, data: bytes) -> None:
-        original_write(self, data)
         if getattr(self, "_bench_first", 1) is None and b'"content": "' in data and b'"content": ""' not in data:
-            self._bench_first = time.perf_counter()
+            self._bench_first = time.perf_counter()  # just before the token goes on the wire
             if self._bench_marker:
                 with TIMINGS_LOCK:
                     TIMINGS[self._bench_marker] = {"received": self._bench_received, "first_token": self._bench_first}
+        original_write(self, data)
 
     _Handler._answer = _answer  # type: ignore[method-assign]
     _Handler._write_chunk = _write_chunk  # type: ignore[method-assign]
@@ -88,6 +88,37 @@ def read_stream(port: int, path: str, cookie: str) -> dict[str, float]:
     if b" 200 " not in buffer.split(b"\r\n", 1)[0] or first_chunk is None or b"turn-error" in buffer:
         raise RuntimeError(f"stream {path} failed: {buffer[:600]!r}")
     return {"sent": sent, "first_byte": first_byte or 0.0, "first_chunk": first_chunk, "end": time.perf_counter()}
+
+
+def direct_baseline(base_url: str, count: int) -> list[float]:
+    """The same gap measured straight from the fake model to a client (no app between): the floor."""
+    port = int(base_url.split(":")[2].split("/")[0])
+    gaps = []
+    for _ in range(count):
+        marker = f"bench-ref-{secrets.token_hex(6)}"
+        body = json.dumps({"model": "fake-model", "stream": True,
+                           "messages": [{"role": "user", "content": marker}]}).encode()
+        sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                     + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+        buffer = b""
+        arrived = None
+        try:
+            while arrived is None:
+                data = sock.recv(65536)
+                if not data:
+                    break
+                buffer += data
+                if re.search(rb'"content": "[^"]', buffer):
+                    arrived = time.perf_counter()
+        finally:
+            sock.close()
+        with TIMINGS_LOCK:
+            fake = TIMINGS.pop(marker, None)
+        if arrived is None or fake is None:
+            raise RuntimeError("direct stream from the fake model failed")
+        gaps.append((arrived - fake["first_token"]) * 1000)
+    return gaps
 
 
 def user_turns(server: common.Server, email: str, sessions: list[dict[str, Any]], count: int,
@@ -157,6 +188,7 @@ def main() -> int:
         per_user = max(3, args.turns // 8 + 2)
         solo = common.create_users_and_sessions(app, 1, per_user, prefix="stream-solo-")
         crowd = common.create_users_and_sessions(app, args.concurrent, per_user, prefix="stream-crowd-")
+        direct = direct_baseline(fake.base_url, args.turns)
         with common.gunicorn("webapp:create_app()", env, name="streaming") as server:
             single: list[dict[str, float]] = []
             email, sessions = next(iter(solo.items()))
@@ -176,6 +208,8 @@ def main() -> int:
         fake.stop()
 
     result = {"machine": common.machine_info(), "target_ms": TARGET_MS, "chunk_delay_s": CHUNK_DELAY, "db": args.db,
+              "direct_ms": {"p50": round(common.percentile(direct, 50), 2),
+                            "p95": round(common.percentile(direct, 95), 2)},
               "single": summarise(single), "concurrent_users": args.concurrent,
               "concurrent": summarise(concurrent) if concurrent else None, "server_errors": errors[:20]}
     s = result["single"]
@@ -183,6 +217,10 @@ def main() -> int:
           f"p50 {s['first_token_gap_ms']['p50']:.1f} ms, p95 {s['first_token_gap_ms']['p95']:.1f} ms "
           f"(target < {TARGET_MS:.0f} ms: {'holds' if s['first_token_gap_ms']['p95'] < TARGET_MS else 'misses'}; "
           f"ratio p95/target {s['first_token_gap_ms']['p95'] / TARGET_MS:.2f})")
+    d = result["direct_ms"]
+    print(f"baseline, the fake model straight to a client: p50 {d['p50']:.2f} ms, p95 {d['p95']:.2f} ms; the app "
+          f"adds {s['first_token_gap_ms']['p50'] - d['p50']:.2f} ms at p50 "
+          f"(ratio {s['first_token_gap_ms']['p50'] / max(d['p50'], 0.01):.1f}x)")
     print(f"browser request -> app calls the model: p50 {s['request_to_model_call_ms']['p50']:.1f} ms, "
           f"p95 {s['request_to_model_call_ms']['p95']:.1f} ms")
     if result["concurrent"]:

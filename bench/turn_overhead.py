@@ -128,6 +128,55 @@ def app_run(mode: str, db: str, duration: float, warmup: float, connections: int
             fake.stop()
 
 
+def in_process_cost(answers: int = 100) -> dict[str, float]:
+    """Single-thread cost of one answer in this process (no HTTP, no contention): ms and SQL statements."""
+    import time
+
+    from sqlalchemy import event
+
+    from webapp.extensions import db
+
+    env = common.app_env(common.sqlite_url("inproc"))
+    app = common.make_app(env)
+    common.reset_database(app)
+    users = common.create_users_and_sessions(app, 1, 20, prefix="inproc-")
+    email, infos = next(iter(users.items()))
+    client = app.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = common.USER_AGENT
+    token = common.csrf_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"email": email, "password": common.PASSWORD, "csrf_token": token})
+    token = common.csrf_from(client.get(f"/practice/sessions/{infos[0]['id']}").get_data(as_text=True))
+    statements = [0]
+
+    def post(i: int) -> None:
+        r = client.post(f"/practice/sessions/{infos[i % len(infos)]['id']}/answer",
+                        data={"answer": common.ANSWERS[i % 4], "csrf_token": token},
+                        headers={"HX-Request": "true", "X-CSRFToken": token})
+        if r.status_code != 200:
+            raise RuntimeError(f"in-process answer: {r.status_code}")
+
+    for i in range(20):
+        post(i)
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", lambda *a, **k: statements.__setitem__(0, statements[0] + 1))
+    started = time.perf_counter()
+    for i in range(20, 20 + answers):
+        post(i)
+    answer_ms = (time.perf_counter() - started) / answers * 1000
+
+    sys.path.insert(0, str(common.BENCH_DIR))
+    from bare_app import app as bare
+
+    bare_client = bare.test_client()
+    started = time.perf_counter()
+    for _ in range(1000):
+        bare_client.post("/practice/sessions/1/answer", data={"answer": "x"})
+    bare_ms = (time.perf_counter() - started) / 1000 * 1000
+    return {"answer_ms": round(answer_ms, 2), "sql_per_answer": round(statements[0] / answers, 1),
+            "bare_ms": round(bare_ms, 3)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=15.0, help="seconds measured per run (default 15)")
@@ -161,7 +210,10 @@ def main() -> int:
                   f"422 {r['answers_422']}, errors {r['answers_err'] + r['streams_err'] + r['scores_err']}, "
                   f"5xx {r['s5xx']}{extra}", flush=True)
             print(f"  server-side ms: {r['server']}", flush=True)
-    result = {"machine": common.machine_info(), "gunicorn": common.GUNICORN_ARGS, "connections": args.connections,
+    cost = in_process_cost()
+    print(f"in-process, one thread: an answer costs {cost['answer_ms']:.1f} ms and {cost['sql_per_answer']:.0f} SQL "
+          f"statements; the bare endpoint {cost['bare_ms']:.2f} ms", flush=True)
+    result = {"machine": common.machine_info(), "gunicorn": common.GUNICORN_ARGS, "in_process": cost, "connections": args.connections,
               "duration_s": args.duration, "target_ratio": TARGET_RATIO, "runs": runs}
     common.write_result(args.json, result)
     return 0

@@ -314,9 +314,10 @@ class FakeOpenAI:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/v1"
 
-    def start(self) -> FakeOpenAI:
+    def start(self, port: int = 0) -> FakeOpenAI:
+        """Serve on 127.0.0.1 (an ephemeral port unless one is given)."""
         self._stopping.clear()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server = _Server(("127.0.0.1", port), _Handler)
         self._server.fake = self
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fake-openai", daemon=True)
         self._thread.start()

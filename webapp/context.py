@@ -18,4 +18,6 @@ def _globals() -> dict:
             notice = "Your free Pro trial has ended, so your account is now on the Free plan. Your history is all still here."
     from webapp.practice.types import CRITERION_LABELS
 
-    return {"trial_notice": notice, "criterion_labels": CRITERION_LABELS}
+    from webapp.practice.markdown import render_markdown
+
+    return {"trial_notice": notice, "criterion_labels": CRITERION_LABELS, "render_markdown": render_markdown}

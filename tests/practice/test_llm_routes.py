@@ -271,3 +271,78 @@ def test_prompt_size_stays_bounded_over_a_twenty_turn_session(llm_actions, fake_
     assert len(questions) >= 20
     assert questions[19] <= 1.5 * questions[2], questions
     assert all(b["max_completion_tokens"] for b in (r.body for r in fake_server.chat_requests))
+
+
+def test_a_refused_connection_ends_in_a_message_and_retry_makes_one_call(app, database_url, tmp_root) -> None:  # type: ignore[no-untyped-def]
+    """Nothing listens on the model's port at first; by the retry, a server has come up there."""
+    import socket
+
+    from tests.conftest import Actions
+    from tests.fake_openai import FakeOpenAI
+    from webapp import create_app
+    from webapp.config import TestingConfig
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    refused_app = create_app({
+        "CONFIG_CLASS": TestingConfig, "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_OUTBOX_DIR": str(tmp_root / "outbox"), "LLM_PROVIDER": "openai",
+        "OPENAI_BASE_URL": f"http://127.0.0.1:{port}/v1", "OPENAI_MODEL": "fake-chat", "LLM_STALL_TIMEOUT": 1.0,
+    })
+    actions = Actions(refused_app, refused_app.test_client())
+    session_id = start(actions)
+    turn = pending_turn(refused_app, session_id)
+    shown = chunks_text(stream(actions, session_id, turn.id))
+    assert 'data-testid="retry-turn"' in shown
+    with refused_app.app_context():
+        stored = db.session.get(Turn, turn.id)
+        assert stored.status == "failed" and "reach" in stored.error.lower()
+    server = FakeOpenAI().start(port=port)
+    try:
+        server.enqueue(Reply(text="Tell me about yourself."))
+        page = f"/practice/sessions/{session_id}"
+        actions.post(f"{page}/turns/{turn.id}/retry-turn", {}, csrf_page=page, headers=HX)
+        assert chunks_text(stream(actions, session_id, turn.id)) == "Tell me about yourself."
+        assert len(server.chat_requests) == 1
+    finally:
+        server.stop()
+
+
+def test_one_live_stream_per_user(llm_actions, fake_server) -> None:  # type: ignore[no-untyped-def]
+    first = start(llm_actions)
+    page = "/practice/interview"
+    response = llm_actions.post(page, {"interview_type": "technical", "role": "backend-developer", "level": "mid",
+                                       "num_questions": "2"}, csrf_page="/practice")
+    second = int(response.headers["Location"].rsplit("/", 1)[1])
+    with llm_actions.app.app_context():
+        busy = db.session.get(Turn, pending_turn(llm_actions.app, first).id)
+        busy.status = "streaming"
+        db.session.commit()
+    shown = chunks_text(stream(llm_actions, second, pending_turn(llm_actions.app, second).id))
+    assert "another tab" in shown and 'data-testid="retry-turn"' in shown
+    assert fake_server.chat_requests == []
+
+
+def test_the_written_debrief_is_sanitised_markdown_generated_once(llm_actions, fake_server) -> None:  # type: ignore[no-untyped-def]
+    session_id = start(llm_actions, questions=1)
+    stream(llm_actions, session_id, pending_turn(llm_actions.app, session_id).id)
+    page = f"/practice/sessions/{session_id}"
+    llm_actions.post(f"{page}/answer", {"answer": GOOD_ANSWER}, csrf_page=page)  # no-JS: scored before the reload
+    llm_actions.post(f"{page}/end", {}, csrf_page=page)
+    report = llm_actions.client.get(f"{page}/report").get_data(as_text=True)
+    assert 'hx-get="/practice/sessions/%d/report/summary"' % session_id in report
+    fake_server.reset()
+    fake_server.enqueue(Reply(status=500))
+    failed = llm_actions.client.get(f"{page}/report/summary").get_data(as_text=True)
+    assert 'data-testid="retry-summary"' in failed
+    fake_server.enqueue(Reply(text="**Good** work.\n\n1. Lead with the result <script>alert(1)</script>\n"
+                                   "2. ![x](http://evil.example/x.png) <b hx-get=\"/account\">b</b>\n3. Practise aloud"))
+    html = llm_actions.client.get(f"{page}/report/summary").get_data(as_text=True)
+    assert "<strong>Good</strong>" in html and "<ol>" in html
+    assert "<script" not in html and "<img" not in html
+    assert not re.search(r"<[a-z]+[^>]*hx-get", html)  # the hx-* payload survives only as escaped text
+    assert "&lt;script&gt;" in html
+    assert len(fake_server.chat_requests) == 2
+    llm_actions.client.get(f"{page}/report/summary")
+    assert len(fake_server.chat_requests) == 2  # stored: replayed without a new call

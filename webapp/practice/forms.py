@@ -1,10 +1,12 @@
 """Practice forms: set up a session, answer, negotiate."""
 from __future__ import annotations
 
+import unicodedata
+
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, NumberRange, ValidationError
+from wtforms.validators import DataRequired, NumberRange, StopValidation, ValidationError
 
 from webapp.salaries import LEVEL_LABELS, guide_roles, negotiation_roles
 
@@ -23,9 +25,28 @@ def _clean_text(value: str | None) -> str:
     """Strip NULs and other control characters (keeping newlines and tabs) and outer whitespace."""
     if value is None:
         return ""
-    cleaned = "".join(ch for ch in value if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127))
-    cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")  # lone surrogates become U+FFFD
-    return cleaned.replace("\r\n", "\n").strip()
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    cleaned = "".join(
+        "\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF  # lone surrogates can't be stored as UTF-8
+        else ch
+        for ch in value
+        if ch in "\n\t" or unicodedata.category(ch) != "Cc"  # C0, DEL and C1 controls
+    )
+    return cleaned.strip()
+
+
+def _visible(text: str) -> bool:
+    """Whether text has anything to read: not only spaces, zero-width characters and direction marks."""
+    return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in text)
+
+
+class _Required(DataRequired):
+    """DataRequired that also refuses text made only of invisible characters."""
+
+    def __call__(self, form: FlaskForm, field: TextAreaField) -> None:
+        if not _visible(field.data or ""):
+            field.errors[:] = []
+            raise StopValidation(self.message)
 
 
 class _MaxChars:
@@ -65,7 +86,7 @@ class AnswerForm(FlaskForm):
     answer = TextAreaField(
         "Your answer",
         filters=[_clean_text],
-        validators=[DataRequired("Write an answer first — even a rough one is worth scoring."), _MaxChars()],
+        validators=[_Required("Write an answer first — even a rough one is worth scoring."), _MaxChars()],
     )
 
 
@@ -73,5 +94,5 @@ class MessageForm(FlaskForm):
     message = TextAreaField(
         "Your reply",
         filters=[_clean_text],
-        validators=[DataRequired("Write a reply to the hiring manager first."), _MaxChars()],
+        validators=[_Required("Write a reply to the hiring manager first."), _MaxChars()],
     )

@@ -1,6 +1,7 @@
 """Interview sessions in the database: start, answer, retry an answer, end (the engine decides, we store)."""
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from webapp.practice.models import LLMCall, PracticeSession, Score, SessionStart
 from webapp.practice.types import FollowUp, InterviewerAction, Question
 
 logger = logging.getLogger(__name__)
+metrics_logger = logging.getLogger("webapp.llm_metrics")
 
 
 class PracticeError(Exception):
@@ -215,7 +217,14 @@ def _store_score(session: PracticeSession, turn: Turn, scored: Scored) -> Score:
 
 
 def record_calls(session: PracticeSession, turn: Turn | None, calls: list, purpose: str) -> None:
+    """Store each model call's metadata and log it as one structured line (latency, tokens, errors)."""
     for call in calls:
+        metrics_logger.info(json.dumps({
+            "event": "llm_call", "purpose": getattr(call, "purpose", purpose) or purpose, "model": call.model,
+            "prompt": f"{call.prompt_name}@{call.prompt_hash}", "duration_ms": int(call.duration_ms or 0),
+            "prompt_tokens": call.prompt_tokens or 0, "completion_tokens": call.completion_tokens or 0,
+            "ok": call.ok, "error": call.error_kind, "session_id": session.id,
+        }))
         db.session.add(
             LLMCall(
                 user_id=session.user_id,

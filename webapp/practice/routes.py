@@ -16,6 +16,17 @@ from webapp.practice.forms import InterviewSetupForm, NegotiationSetupForm
 from webapp.practice.models import PracticeSession
 
 
+MAX_ID = 2**63 - 1  # the largest id a database integer key can hold
+
+
+@bp.url_value_preprocessor
+def _refuse_impossible_ids(endpoint: str | None, values: dict | None) -> None:
+    """An id no row can have is a 404 here, before the database driver overflows on it (a 500)."""
+    for name, value in (values or {}).items():
+        if name.endswith("_id") and isinstance(value, int) and not 0 < value <= MAX_ID:
+            abort(404)
+
+
 def owned_session(session_id: int) -> PracticeSession:
     """The current user's session, or 404 (the same answer whether it exists or not)."""
     session = db.session.get(PracticeSession, session_id)

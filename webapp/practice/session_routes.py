@@ -167,3 +167,19 @@ def report(session_id: int):  # type: ignore[no-untyped-def]
     return render_template("practice/report.html", session=session, report=build_report(session),
                            items=transcript(session), question_for=lambda t: question_for(session, t),
                            pending=pending_interviewer_turn(session))
+
+
+@bp.get("/practice/sessions/<int:session_id>/report/summary")
+@login_required
+def report_summary(session_id: int):  # type: ignore[no-untyped-def]
+    """The AI hiring manager's written debrief (once per session; stored, then replayed)."""
+    from webapp.practice.summary import SummaryError, session_summary
+
+    session = owned_session(session_id)
+    if session.mode != "interview" or session.status != "completed":
+        abort(404)
+    try:
+        text = session_summary(session)
+    except SummaryError as exc:
+        return render_template("practice/_summary.html", session=session, error=str(exc))
+    return render_template("practice/_summary.html", session=session, text=text)

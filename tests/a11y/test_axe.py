@@ -1,8 +1,12 @@
 """axe-core finds no serious or critical WCAG 2.1 AA problems on any main page, in any of its main states."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
+
+from tests.a11y.conftest import run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +42,9 @@ def test_forms_with_errors(page, actions, assert_accessible) -> None:
     page.get_by_test_id("signup-password").fill("short")
     page.get_by_test_id("signup-submit").click()
     expect(page.locator(".field-error").first).to_be_visible()
+    # Screen readers read each error with its field, not only when the alert fires.
+    expect(page.get_by_test_id("signup-email")).to_have_accessible_description(re.compile("valid email"))
+    expect(page.get_by_test_id("signup-password")).to_have_accessible_description(re.compile("At least 10.*10 characters"))
     assert_accessible("sign-up with validation errors")
 
     actions.create_user("ada@example.com")
@@ -102,3 +109,19 @@ def test_negotiation_session_and_debrief(logged_in, assert_accessible) -> None:
     page.get_by_test_id("accept-offer").click()
     expect(page.get_by_test_id("negotiation-report")).to_be_visible()
     assert_accessible("the negotiation debrief")
+
+
+def test_the_check_catches_real_problems(page, axe_source) -> None:
+    """Guard against a check that passes vacuously: faint text and an unlabelled box must be reported."""
+    page.goto("/login")
+    page.evaluate(
+        """() => {
+            const p = document.createElement('p');
+            p.textContent = 'Barely readable';
+            p.style.color = '#cccccc';
+            const input = document.createElement('input');
+            document.querySelector('main').append(p, input);
+        }"""
+    )
+    found = {v["id"] for v in run_axe(page, axe_source)["violations"]}
+    assert {"color-contrast", "label"} <= found, found

@@ -1,6 +1,7 @@
 """Fixtures for the hostile-input suite: two users with sessions, full-database snapshots, form posting helpers."""
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -69,9 +70,9 @@ def session_of(app: Flask, session_id: int) -> PracticeSession:
         return found
 
 
-def error_text(html: str) -> list[str]:
+def error_text(page: str) -> list[str]:
     """The messages shown in role=alert elements (tags stripped)."""
-    return [re.sub(r"<[^>]+>", "", m).strip() for m in re.findall(r'role="alert"[^>]*>(.*?)</', html, re.S)]
+    return [html.unescape(re.sub(r"<[^>]+>", "", m)).strip() for m in re.findall(r'role="alert"[^>]*>(.*?)</', page, re.S)]
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from webapp.practice.types import FollowUp, InterviewerAction, Question
 
@@ -54,10 +54,11 @@ class InterviewState:
         return self.phase in (WRAP_UP, REPORT)
 
 
-class QuestionSource:
+class QuestionSource(Protocol):
     """What the engine needs from a question bank."""
 
-    def pick(self, interview_type: str, role: str, level: str, exclude_ids: set[str] | list[str], seed: int) -> Question | None: ...  # noqa: E501
+    def pick(self, interview_type: str, role: str, level: str, exclude_ids: set[str], seed: int) -> Question | None: ...
+
     def get(self, question_id: str) -> Question | None: ...
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from webapp.auth.models import User, utcnow
 from webapp.extensions import db
-from webapp.practice.coach import OfflineCoach, Scored, coach_for, get_coach
+from webapp.practice.coach import OfflineCoach, Scored, coach_for, get_coach, offline_coach
 from webapp.practice.engine import FOLLOW_UP, QUESTION, WRAP_UP, EngineError, InterviewEngine, InterviewState
 from webapp.practice.models import LLMCall, PracticeSession, Score, SessionStart, Turn
 from webapp.practice.types import FollowUp, InterviewerAction, Question
@@ -272,15 +272,9 @@ def end_interview(session: PracticeSession) -> None:
     state = InterviewState.from_dict(session.state)
     action = engine().end(state)
     if action is not None:
-        add_interviewer_turn(session, action, offline_coach_for_wrap_up())
+        add_interviewer_turn(session, action, offline_coach())  # the wrap-up is a fixed courtesy: no model call
     _complete(session, state)
     db.session.commit()
-
-
-def offline_coach_for_wrap_up() -> OfflineCoach:
-    from webapp.practice.coach import offline_coach
-
-    return offline_coach()
 
 
 def _complete(session: PracticeSession, state: InterviewState) -> None:

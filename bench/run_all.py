@@ -29,12 +29,24 @@ BENCHES = {
 }
 
 
+def loadavg() -> float:
+    """The 1-minute load average: other work on this machine competes with every figure here."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return -1.0
+
+
+LOADS: dict[str, tuple[float, float]] = {}
+
+
 def run(name: str, quick: bool) -> tuple[dict[str, Any] | None, str, float]:
     script, args, quick_args, limit = BENCHES[name]
     out = common.WORK_DIR / f"result-{name}.json"
     cmd = [sys.executable, str(common.BENCH_DIR / script), *(quick_args if quick else args), "--json", str(out)]
     print(f"== {name}: {' '.join(cmd[1:])}", flush=True)
     started = time.monotonic()
+    before = loadavg()
     try:
         proc = subprocess.run(cmd, cwd=str(common.ROOT), capture_output=True, text=True, timeout=limit)
         output = proc.stdout + (f"\n[stderr tail]\n{proc.stderr[-1500:]}" if proc.returncode else "")
@@ -43,6 +55,7 @@ def run(name: str, quick: bool) -> tuple[dict[str, Any] | None, str, float]:
         output = f"timed out after {limit} s\n{exc.stdout or ''}"
         ok = False
     elapsed = time.monotonic() - started
+    LOADS[name] = (before, loadavg())
     print(output.strip(), flush=True)
     return (json.loads(out.read_text()) if ok else None), output, elapsed
 
@@ -69,7 +82,8 @@ def turn_section(r: dict[str, Any] | None) -> tuple[list[str], list[str]]:
         "call), GET the score (a second model call), against the loopback fake model with zero delay.\n",
         "| Run | Answers/s | All requests/s | Ratio to bare | p50 | p95 | 422 / errors / 5xx |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
-        f"| bare Flask \"ok\" | – | {bare['rps']:,.0f} | 1.00 | {ms(bare['latency_us']['p50'] / 1000)} | "
+        f"| bare Flask \"ok\" (mean of a run before and after: {bare['rps_before']:,.0f} and {bare['rps_after']:,.0f}) "
+        f"| – | {bare['rps']:,.0f} | 1.00 | {ms(bare['latency_us']['p50'] / 1000)} | "
         f"{ms(bare['latency_us']['p95'] / 1000)} | – |",
     ]
     summary = []
@@ -106,18 +120,25 @@ def turn_section(r: dict[str, Any] | None) -> tuple[list[str], list[str]]:
     if cost:
         lines.append(
             f"Why: in this process, on one thread with no HTTP and no contention, one answer costs "
-            f"{cost['answer_ms']:.1f} ms of CPU and {cost['sql_per_answer']:.0f} SQL statements, against "
+            f"{cost['answer_ms']:.1f} ms and {cost['sql_per_answer']:.0f} SQL statements, against "
             f"{cost['bare_ms']:.2f} ms for the bare endpoint — about {cost['answer_ms'] / cost['bare_ms']:.0f}× the "
             "work. The answer endpoint saves the answer and commits (so it is safe before any scoring), scores it "
-            "with the offline coach, asks the engine for the next action, stores the hiring manager's turn, commits "
-            "again, and renders the exchange fragment with a fresh answer form and the session status. Each commit "
-            "expires the loaded objects, so the session and turns are reloaded, and scoring and the transcript touch "
-            "each turn's `score` relationship lazily (one query per turn: N+1). The work is CPU in Python, and with "
-            "2 cores (shared by gunicorn's 2 workers, the database and wrk) throughput is bounded by that CPU "
-            "time. A bare \"ok\" costs almost nothing, so the ratio mostly compares the app's work to nothing; "
-            "half of it is not reachable for an endpoint that writes to a database twice and scores text, whatever "
-            "the tuning. PostgreSQL is slower than SQLite here because every one of those statements is a round trip "
-            "to a server that shares the same 2 cores, plus `pool_pre_ping`'s extra `SELECT 1` on every checkout.\n")
+            "with the offline coach and commits, asks the engine for the next action, stores the hiring manager's "
+            "turn and commits a third time, then renders the exchange fragment (the answer with its score card, "
+            "the next turn, a fresh answer form and the session status). Each commit expires the loaded objects, "
+            "so the session and its turns are read again, and relationships such as each turn's `score` load "
+            "lazily. That is CPU time in Python (and in the database), and with 2 cores shared by gunicorn's 2 "
+            "workers, the database and wrk, throughput is bounded by it. A bare \"ok\" costs almost nothing, so "
+            "the ratio compares the app's work with none; half of the bare figure is out of reach for an endpoint "
+            "that commits three times and scores text, whatever the tuning. Reading the server-side times: they "
+            "include waiting for the GIL behind the worker's other threads, so they grow with concurrency.\n")
+    off = {k.split("-", 1)[1]: v for k, v in r["runs"].items() if k.startswith("offline-")}
+    if "sqlite" in off and "postgresql" in off:
+        slower = "PostgreSQL" if off["postgresql"]["answers_per_s"] < off["sqlite"]["answers_per_s"] else "SQLite"
+        lines.append(f"{slower} was the slower of the two in this run. PostgreSQL pays a round trip per statement "
+                     "to a server on the same 2 cores, plus `pool_pre_ping`'s `SELECT 1` on every connection "
+                     "checkout; SQLite pays for one writer at a time (concurrent answers wait on the write lock, up "
+                     "to the 5 s busy timeout).\n")
     lines.append("On the LLM path a turn is three requests and two model calls (the fake answers instantly), so answers/s "
                  "is lower by construction; compare its all-requests/s with the bare figure for the per-request "
                  "cost. Scoring with the model goes through the structured-output path; the fake's schema-filled "
@@ -261,9 +282,8 @@ def pages_section(r: dict[str, Any] | None) -> tuple[list[str], list[str]]:
                    f"bytes gzip with assets (largest: {largest['name']}) | no target; figures only |"]
 
 
-def render(results: dict[str, dict[str, Any] | None], elapsed: dict[str, float], quick: bool) -> str:
-    m = common.machine_info()
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+def render(results: dict[str, dict[str, Any] | None], elapsed: dict[str, float], quick: bool, now: str) -> str:
+    m = next((r["machine"] for r in results.values() if r and "machine" in r), None) or common.machine_info()
     sections, summary = [], []
     for fn, key in ((turn_section, "turn_overhead"), (streaming_section, "streaming"), (tokens_section, "tokens"),
                     (load_section, "load"), (pages_section, "pages")):
@@ -284,6 +304,9 @@ def render(results: dict[str, dict[str, Any] | None], elapsed: dict[str, float],
         f"`{common.PG_DB}` database) or SQLite (WAL) in a temporary folder. Load generators: wrk (throughput), "
         "Locust (load), stdlib sockets (streaming latency). Everything shares the same 2 cores.",
         "- Time per bench: " + ", ".join(f"{k} {v:.0f} s" for k, v in elapsed.items()),
+        "- 1-minute load average before → after each bench (above 2 means other work was competing for the "
+        "2 cores, and the figures are lower and noisier than on an idle machine): "
+        + ", ".join(f"{k} {a:.1f} → {b:.1f}" for k, (a, b) in LOADS.items()),
         "",
         "## Summary\n",
         "| Target | Figure | Verdict |",
@@ -298,7 +321,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs (a smoke test, not for the doc)")
     parser.add_argument("--only", nargs="*", choices=list(BENCHES), help="run only these (the doc still lists all)")
+    parser.add_argument("--results", help="also keep every bench's JSON (and timings) in this file")
+    parser.add_argument("--render-only", metavar="FILE", help="rewrite the doc from a --results file; run nothing")
     args = parser.parse_args()
+    if args.render_only:
+        saved = json.loads(Path(args.render_only).read_text())
+        LOADS.update({k: tuple(v) for k, v in saved["loads"].items()})
+        DOC.write_text(render(saved["results"], saved["elapsed"], saved["quick"], saved["date"]))
+        print(f"wrote {DOC.relative_to(common.ROOT)} from {args.render_only}")
+        return 0
     common.ensure_wrk()
     results: dict[str, dict[str, Any] | None] = {}
     elapsed: dict[str, float] = {}
@@ -307,8 +338,12 @@ def main() -> int:
             results[name] = None
             continue
         results[name], _output, elapsed[name] = run(name, args.quick)
+    date = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    if args.results:
+        Path(args.results).write_text(json.dumps({"results": results, "elapsed": elapsed, "quick": args.quick,
+                                                  "date": date, "loads": LOADS}, indent=1, default=str))
     DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(render(results, elapsed, args.quick))
+    DOC.write_text(render(results, elapsed, args.quick, date))
     print(f"wrote {DOC.relative_to(common.ROOT)}")
     return 0 if all(results.get(n) is not None for n in BENCHES if not args.only or n in args.only) else 1
 

@@ -1,7 +1,12 @@
-"""Security headers on every response: a strict CSP with no inline scripts, and friends."""
+"""Security headers on every response (a strict CSP with no inline scripts, and friends); URL ids and body sizes
+checked before any view sees them."""
 from __future__ import annotations
 
-from flask import Flask, Response
+import io
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask, Response, abort
 
 CSP = "; ".join(
     [
@@ -19,10 +24,58 @@ CSP = "; ".join(
 )
 
 
+# Our primary keys are 32-bit integers on PostgreSQL; a larger id in a URL can't name a row, and handing it
+# to the database raises (SQLite: OverflowError, PostgreSQL: "integer out of range") instead of finding nothing.
+MAX_ID = 2**31 - 1
+
+
 def init_app(app: Flask) -> None:
+    app.wsgi_app = _SizedBody(app, app.wsgi_app)  # type: ignore[method-assign]
+    app.url_value_preprocessor(_ids_in_range)
     app.after_request(_security_headers)
     if app.config.get("SESSION_COOKIE_SECURE"):
         app.after_request(_hsts)
+
+
+class _SizedBody:
+    """WSGI middleware: a body sent without a Content-Length (chunked) is read up to MAX_CONTENT_LENGTH + 1 bytes
+    and given its length, so an oversized one gets the same 413 as any other. (Werkzeug would otherwise stop
+    reading at the limit and parse what it had: a 10 MB form silently cut to 256 KiB.)"""
+
+    def __init__(self, app: Flask, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        limit = self.app.config.get("MAX_CONTENT_LENGTH")
+        if limit is not None and not environ.get("CONTENT_LENGTH") and environ.get("wsgi.input_terminated"):
+            body = _read_at_most(environ["wsgi.input"], limit + 1)
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+            del environ["wsgi.input_terminated"]
+        return self.wsgi_app(environ, start_response)
+
+
+def _read_at_most(stream: Any, size: int) -> bytes:
+    parts: list[bytes] = []
+    left = size
+    try:
+        while left > 0:
+            chunk = stream.read(min(left, 64 * 1024))
+            if not chunk:
+                break
+            parts.append(chunk)
+            left -= len(chunk)
+    except (OSError, ValueError):  # a malformed chunked body: the app sees what arrived and refuses it
+        pass
+    return b"".join(parts)
+
+
+def _ids_in_range(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """404 for an integer URL part no row can have (e.g. /practice/sessions/99999999999999999999)."""
+    for value in (values or {}).values():
+        if isinstance(value, int) and not 0 <= value <= MAX_ID:
+            abort(404)
 
 
 def _hsts(response: Response) -> Response:

@@ -90,4 +90,6 @@ def test_focus_is_visible_on_practice_pages(logged_in) -> None:
     page.keyboard.type("A short answer.")
     page.keyboard.press("Control+Enter")
     expect(page.get_by_test_id("score-card")).to_have_count(1)
-    _assert_visible_focus(page, [r"<textarea", r"<summary", r'data-testid="end-session"', r'data-testid="answer-submit"'])
+    _assert_visible_focus(
+        page, [r"<textarea", r"<summary", r'data-testid="end-session"', r'data-testid="answer-submit"']
+    )

@@ -174,6 +174,7 @@ def run_load(db: str, users: int, turns: int, spawn_rate: float, max_seconds: fl
                        "p50_ms": entry.get_response_time_percentile(0.5),
                        "p95_ms": entry.get_response_time_percentile(0.95),
                        "max_ms": round(entry.max_response_time or 0, 1)}
+    client_errors = [f"{e.name}: {e.error} (x{e.occurrences})" for e in stats.errors.values()]
     stored = stored_answers(app)
     lost_acknowledged = sorted(RUN.acknowledged - stored)
     missing_sent = sorted(set(RUN.sent) - stored)
@@ -185,7 +186,7 @@ def run_load(db: str, users: int, turns: int, spawn_rate: float, max_seconds: fl
         "five_xx": five_xx, "answers_sent": len(RUN.sent), "answers_acknowledged": len(RUN.acknowledged),
         "answers_stored": len(set(RUN.sent) & stored), "lost_acknowledged": len(lost_acknowledged),
         "missing_sent": len(missing_sent), "problems": RUN.problems[:20], "problem_count": len(RUN.problems),
-        "steps": steps, "server_errors": errors[:20],
+        "steps": steps, "server_errors": errors[:20], "client_errors": client_errors[:20],
     }
 
 
@@ -213,6 +214,8 @@ def main() -> int:
                   f"failures {s['failures']}")
         if r["problems"]:
             print(f"  problems ({r['problem_count']}): {r['problems'][:5]}")
+        if r["client_errors"] or r["server_errors"]:
+            print(f"  client errors: {r['client_errors'][:5]}\n  server log: {r['server_errors'][:5]}")
     if len(runs) == 2 and "answer" in runs["sqlite"]["steps"] and "answer" in runs["postgresql"]["steps"]:
         a, b = runs["sqlite"]["steps"]["answer"], runs["postgresql"]["steps"]["answer"]
         print(f"answer p95, PostgreSQL vs SQLite baseline: {b['p95_ms'] / max(a['p95_ms'], 1):.2f}x")

@@ -6,7 +6,7 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, Response, abort
+from flask import Flask, Response, abort, request
 
 CSP = "; ".join(
     [
@@ -53,6 +53,7 @@ class _SizedBody:
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
             del environ["wsgi.input_terminated"]
+            environ.pop("HTTP_TRANSFER_ENCODING", None)  # the body is de-chunked now; Werkzeug ignores the length if not
         return self.wsgi_app(environ, start_response)
 
 
@@ -72,10 +73,11 @@ def _read_at_most(stream: Any, size: int) -> bytes:
 
 
 def _ids_in_range(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    """404 for an integer URL part no row can have (e.g. /practice/sessions/99999999999999999999)."""
-    for value in (values or {}).values():
-        if isinstance(value, int) and not 0 <= value <= MAX_ID:
-            abort(404)
+    """404 for an integer URL part no row can have (/practice/sessions/99999999999999999999), or one spelt in
+    non-ASCII digits (Werkzeug reads /practice/sessions/١ as session 1)."""
+    ids = [value for value in (values or {}).values() if isinstance(value, int)]
+    if any(not 0 <= value <= MAX_ID for value in ids) or (ids and not request.path.isascii()):
+        abort(404)
 
 
 def _hsts(response: Response) -> Response:

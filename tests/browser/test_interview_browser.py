@@ -77,7 +77,7 @@ def read_report(page) -> None:  # type: ignore[no-untyped-def]
     expect(report.get_by_test_id("score-card").first).to_be_visible()
 
 
-def test_two_interviews_end_to_end(logged_in, other_person) -> None:  # type: ignore[no-untyped-def]
+def test_two_interviews_end_to_end(logged_in, other_person):
     page = logged_in
 
     behavioural = start(page, "behavioural", 5)

@@ -31,7 +31,7 @@ def send(page, message: str, keyboard: bool = False) -> None:  # type: ignore[no
     expect(page.get_by_test_id("candidate-message").last).to_contain_text(message)
 
 
-def test_negotiate_a_london_backend_offer_and_read_the_debrief(logged_in, other_person) -> None:  # type: ignore[no-untyped-def]
+def test_negotiate_a_london_backend_offer_and_read_the_debrief(logged_in, other_person):
     page = logged_in
     page.goto("/practice/negotiation/new?role=backend-developer&level=mid&location=london")
     expect(page.locator("#role")).to_have_value("backend-developer")

@@ -60,7 +60,8 @@ def strong_story(question: Question) -> str:
 
 def strong_design(question: Question) -> str:
     """A structured design answer that covers the question's key points and names its trade-offs."""
-    points = " ".join(f"{kp.text.rstrip('.')} — for example {', '.join(kp.keywords[:3])}." for kp in question.key_points)
+    points = " ".join(f"{kp.text.rstrip('.')} — for example {', '.join(kp.keywords[:3])}."
+                      for kp in question.key_points)
     return (
         f"For {topic(question)}, I would start by clarifying requirements: who the users are, about 10,000 "
         "requests per second at peak, reads far outnumbering writes, and a p99 latency target of 100 ms. "
@@ -98,3 +99,34 @@ def text_of(page: str, testid: str) -> str:
     found = texts_of(page, testid)
     assert found, f"no element with data-testid={testid}"
     return found[0]
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return {name: html.unescape(value) for name, value in re.findall(r'([\w-]+)(?:="([^"]*)")?', tag[1:])}
+
+
+def is_checked(page: str, name: str, value: str) -> bool:
+    """Whether the radio button or checkbox `name` = `value` is checked."""
+    for tag in re.findall(r"<input\b[^>]*>", page):
+        attrs = _attrs(tag)
+        if attrs.get("name") == name and attrs.get("value") == value:
+            return "checked" in attrs
+    raise AssertionError(f"no input {name}={value}")
+
+
+def is_selected(page: str, name: str, value: str) -> bool:
+    """Whether the option `value` of the select `name` is selected."""
+    select = re.search(rf'<select\b[^>]*name="{re.escape(name)}".*?</select>', page, re.S)
+    assert select, f"no <select name={name}>"
+    for tag in re.findall(r"<option\b[^>]*>", select.group(0)):
+        attrs = _attrs(tag)
+        if attrs.get("value") == value:
+            return "selected" in attrs
+    raise AssertionError(f"{name} has no option {value}")
+
+
+def options_of(page: str, name: str) -> set[str]:
+    """The values a select offers."""
+    select = re.search(rf'<select\b[^>]*name="{re.escape(name)}".*?</select>', page, re.S)
+    assert select, f"no <select name={name}>"
+    return {_attrs(tag).get("value", "") for tag in re.findall(r"<option\b[^>]*>", select.group(0))}

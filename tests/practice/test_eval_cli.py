@@ -14,7 +14,7 @@ def run(app, *args: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("kind", ["interview", "negotiation"])
-def test_the_offline_scorer_ranks_labelled_answers_correctly_and_repeatably(app, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_offline_scorer_ranks_labelled_answers_correctly_and_repeatably(app, kind: str):
     path = str(DATA / f"{kind}_eval.jsonl")
     first = run(app, path, "--json")
     assert first.exit_code == 0, first.output
@@ -27,7 +27,7 @@ def test_the_offline_scorer_ranks_labelled_answers_correctly_and_repeatably(app,
     assert second.stdout == first.stdout
 
 
-def test_the_plain_report_names_the_scorer_and_each_kind(app) -> None:  # type: ignore[no-untyped-def]
+def test_the_plain_report_names_the_scorer_and_each_kind(app):
     result = run(app, str(DATA / "interview_eval.jsonl"))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -45,11 +45,12 @@ def test_the_plain_report_names_the_scorer_and_each_kind(app) -> None:  # type: 
         ('{"kind": "interview", "question": "Q?", "label": "weak"}\n', "bad.jsonl line 1: missing field(s) answer"),
         ('{"kind": "interview", "question": "Q?", "answer": "A.", "label": "excellent"}\n',
          "bad.jsonl line 1: unknown label 'excellent'"),
-        ('{"kind": "essay", "question": "Q?", "answer": "A.", "label": "weak"}\n', "bad.jsonl line 1: unknown kind 'essay'"),
+        ('{"kind": "essay", "question": "Q?", "answer": "A.", "label": "weak"}\n',
+         "bad.jsonl line 1: unknown kind 'essay'"),
     ],
     ids=["invalid-json", "not-an-object", "missing-field", "unknown-label", "unknown-kind"],
 )
-def test_a_malformed_file_fails_with_a_clear_message(app, tmp_path: Path, content: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_malformed_file_fails_with_a_clear_message(app, tmp_path: Path, content: str, message: str):
     path = tmp_path / "bad.jsonl"
     path.write_text(content, encoding="utf-8")
     result = run(app, str(path), "--json")
@@ -58,7 +59,7 @@ def test_a_malformed_file_fails_with_a_clear_message(app, tmp_path: Path, conten
     assert "Traceback" not in result.output
 
 
-def test_a_file_that_is_not_text_fails_cleanly(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_that_is_not_text_fails_cleanly(app, tmp_path: Path):
     path = tmp_path / "binary.jsonl"
     path.write_bytes(b"\xff\xfe\x00{\x00}")
     result = run(app, str(path), "--json")
@@ -67,7 +68,7 @@ def test_a_file_that_is_not_text_fails_cleanly(app, tmp_path: Path) -> None:  # 
     assert "Traceback" not in result.output
 
 
-def test_a_missing_file_is_a_usage_error(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_file_is_a_usage_error(app, tmp_path: Path):
     result = run(app, str(tmp_path / "nowhere.jsonl"))
     assert result.exit_code == 2
     assert "does not exist" in result.output

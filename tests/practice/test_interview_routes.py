@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from tests.practice.conftest import HX
 from tests.practice.helpers import (
+    is_checked,
+    is_selected,
     no_outcome_answer,
     said,
     strong_story,
@@ -23,6 +25,7 @@ from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.practice.models import PracticeSession, Score, Turn
 from webapp.practice.offline_coach import OfflineScorer
+from webapp.practice.types import CRITERION_LABELS
 
 SECOND_USER = "sam@example.com"
 
@@ -41,39 +44,26 @@ def candidate_turns(practice, session_id: int):  # type: ignore[no-untyped-def]
 # ---- set-up and start ------------------------------------------------------------------------------------------
 
 
-def test_setup_form_is_prefilled_from_the_query(actions, client) -> None:  # type: ignore[no-untyped-def]
+def test_setup_form_is_prefilled_from_the_query(actions, client):
     actions.signup_and_login()
     page = client.get("/practice/interview/new?type=system_design&role=backend-developer&level=senior")
     assert page.status_code == 200
     body = page.get_data(as_text=True)
-    assert _checked(body, "interview_type", "system_design")
-    assert not _checked(body, "interview_type", "behavioural")
-    assert _selected(body, "role", "backend-developer")
-    assert _selected(body, "level", "senior")
+    assert is_checked(body, "interview_type", "system_design")
+    assert not is_checked(body, "interview_type", "behavioural")
+    assert is_selected(body, "role", "backend-developer")
+    assert is_selected(body, "level", "senior")
 
 
-def test_unknown_query_values_are_ignored(actions, client) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_query_values_are_ignored(actions, client):
     actions.signup_and_login()
     body = client.get("/practice/interview/new?type=<script>&role=nope&level=cto").get_data(as_text=True)
-    assert _checked(body, "interview_type", "behavioural")
-    assert _selected(body, "level", "mid")
+    assert is_checked(body, "interview_type", "behavioural")
+    assert is_selected(body, "level", "mid")
     assert "&lt;script&gt;" not in body and "<script>" not in body
 
 
-def _checked(body: str, name: str, value: str) -> bool:
-    tag = re.search(rf'<input[^>]*name="{name}"[^>]*value="{value}"[^>]*>|<input[^>]*value="{value}"[^>]*name="{name}"[^>]*>',
-                    body)
-    return bool(tag) and "checked" in tag.group(0)
-
-
-def _selected(body: str, name: str, value: str) -> bool:
-    select_html = re.search(rf'<select[^>]*name="{name}".*?</select>', body, re.S)
-    assert select_html, f"no <select name={name}>"
-    option = re.search(rf'<option[^>]*value="{value}"[^>]*>', select_html.group(0))
-    return bool(option) and "selected" in option.group(0)
-
-
-def test_start_opens_the_session_with_a_greeting_and_the_first_question(actions, client, practice) -> None:  # type: ignore[no-untyped-def]
+def test_start_opens_the_session_with_a_greeting_and_the_first_question(actions, client, practice):
     actions.signup_and_login()
     response = actions.post("/practice/interview", {"interview_type": "behavioural", "role": "backend-developer",
                                                      "level": "mid", "num_questions": "3"},
@@ -90,7 +80,7 @@ def test_start_opens_the_session_with_a_greeting_and_the_first_question(actions,
     assert "Question 1 of 3" in page
 
 
-def test_start_rejects_an_unknown_role_and_keeps_the_choices(actions) -> None:  # type: ignore[no-untyped-def]
+def test_start_rejects_an_unknown_role_and_keeps_the_choices(actions):
     actions.signup_and_login()
     response = actions.post("/practice/interview", {"interview_type": "behavioural", "role": "astronaut",
                                                      "level": "mid", "num_questions": "3"},
@@ -103,7 +93,7 @@ def test_start_rejects_an_unknown_role_and_keeps_the_choices(actions) -> None:  
 # ---- answering -----------------------------------------------------------------------------------------------
 
 
-def test_plain_form_answer_redirects_back_with_the_answer_its_score_and_the_next_turn(interview, practice, client) -> None:  # type: ignore[no-untyped-def]
+def test_plain_form_answer_redirects_back_with_the_answer_its_score_and_the_next_turn(interview, practice, client):
     question = practice.current_question(interview)
     answer = strong_story(question)
     response = practice.answer(interview, answer)
@@ -120,7 +110,7 @@ def test_plain_form_answer_redirects_back_with_the_answer_its_score_and_the_next
     assert "Question 2 of 3" in page
 
 
-def test_htmx_answer_returns_the_exchange_and_a_fresh_form_out_of_band(interview, practice) -> None:  # type: ignore[no-untyped-def]
+def test_htmx_answer_returns_the_exchange_and_a_fresh_form_out_of_band(interview, practice):
     question = practice.current_question(interview)
     answer = strong_story(question)
     response = practice.answer(interview, answer, htmx=True)
@@ -137,8 +127,9 @@ def test_htmx_answer_returns_the_exchange_and_a_fresh_form_out_of_band(interview
     assert "Question 2 of 3" in fragment  # the status panel is refreshed out of band too
 
 
-def test_the_answer_is_stored_verbatim_before_it_is_scored(interview, practice, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    answer = "Line one of my answer: I fixed the <b>deploy</b> script & saved £2,000.\n\n  Indented second line — with “quotes”."
+def test_the_answer_is_stored_verbatim_before_it_is_scored(interview, practice, monkeypatch):
+    answer = ("Line one of my answer: I fixed the <b>deploy</b> script & saved £2,000.\n\n"
+              "  Indented second line — with “quotes”.")
 
     def scorer_down(self, question, text):  # type: ignore[no-untyped-def]
         raise RuntimeError("scorer unavailable")
@@ -150,7 +141,7 @@ def test_the_answer_is_stored_verbatim_before_it_is_scored(interview, practice, 
     assert stored.score is None  # scoring failed, yet the answer was already safe
 
 
-def test_a_stored_answer_has_its_own_score_row(interview, practice, app) -> None:  # type: ignore[no-untyped-def]
+def test_a_stored_answer_has_its_own_score_row(interview, practice, app):
     question = practice.current_question(interview)
     answer = strong_story(question)
     practice.answer(interview, answer)
@@ -165,7 +156,7 @@ def test_a_stored_answer_has_its_own_score_row(interview, practice, app) -> None
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["form", "htmx"])
 @pytest.mark.parametrize("blank", ["", "   \n\t  "], ids=["empty", "whitespace"])
-def test_an_empty_answer_is_refused_and_nothing_is_stored(interview, practice, blank: str, htmx: bool) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_answer_is_refused_and_nothing_is_stored(interview, practice, blank: str, htmx: bool):
     before = practice.turns(interview)
     response = practice.answer(interview, blank, htmx=htmx)
     assert response.status_code == 422
@@ -174,7 +165,7 @@ def test_an_empty_answer_is_refused_and_nothing_is_stored(interview, practice, b
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["form", "htmx"])
-def test_an_over_long_answer_is_refused_and_handed_back(interview, practice, app, htmx: bool) -> None:  # type: ignore[no-untyped-def]
+def test_an_over_long_answer_is_refused_and_handed_back(interview, practice, app, htmx: bool):
     limit = app.config["MAX_ANSWER_CHARS"]
     typed = ("I led the migration & kept <every> test green. " * (limit // 40 + 5))[: limit + 50].strip()
     assert len(typed) > limit
@@ -197,7 +188,7 @@ def test_an_over_long_answer_is_refused_and_handed_back(interview, practice, app
      (vague_answer, "concrete example")],
     ids=["we-only", "no-outcome", "vague"],
 )
-def test_a_weak_spot_gets_one_follow_up(interview, practice, client, write, reason: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_weak_spot_gets_one_follow_up(interview, practice, client, write, reason: str):
     question = practice.current_question(interview)
     practice.answer(interview, write(question))
     last = practice.turns(interview)[-1]
@@ -211,12 +202,12 @@ def test_a_weak_spot_gets_one_follow_up(interview, practice, client, write, reas
     assert moved_on.kind == "question" and moved_on.question_id != question.id
 
 
-def test_a_strong_answer_gets_no_follow_up(interview, practice) -> None:  # type: ignore[no-untyped-def]
+def test_a_strong_answer_gets_no_follow_up(interview, practice):
     practice.answer(interview, strong_story(practice.current_question(interview)))
     assert [t.kind for t in practice.turns(interview)] == ["opening", "question", "answer", "question"]
 
 
-def test_trying_an_answer_again_keeps_both_attempts_with_separate_scores(interview, practice, client) -> None:  # type: ignore[no-untyped-def]
+def test_trying_an_answer_again_keeps_both_attempts_with_separate_scores(interview, practice, client):
     question = practice.current_question(interview)
     first = weak_answer(question)
     practice.answer(interview, first)
@@ -234,7 +225,7 @@ def test_trying_an_answer_again_keeps_both_attempts_with_separate_scores(intervi
     assert [int(s) for s in texts_of(page, "score-overall")] == [original.score, attempt.score]
 
 
-def test_retry_by_htmx_returns_just_the_new_attempt(interview, practice) -> None:  # type: ignore[no-untyped-def]
+def test_retry_by_htmx_returns_just_the_new_attempt(interview, practice):
     question = practice.current_question(interview)
     practice.answer(interview, weak_answer(question))
     [original] = candidate_turns(practice, interview)
@@ -247,7 +238,7 @@ def test_retry_by_htmx_returns_just_the_new_attempt(interview, practice) -> None
     assert "another attempt" in fragment and len(texts_of(fragment, "score-card")) == 1
 
 
-def test_an_empty_retry_is_refused(interview, practice) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_retry_is_refused(interview, practice):
     practice.answer(interview, weak_answer(practice.current_question(interview)))
     [original] = candidate_turns(practice, interview)
     before = practice.turns(interview)
@@ -267,7 +258,19 @@ def _answer_all(practice, session_id: int, writers) -> None:  # type: ignore[no-
         assert response.status_code == 302
 
 
-def test_ending_the_interview_gives_a_full_report(interview, practice, actions, client) -> None:  # type: ignore[no-untyped-def]
+def _criterion_averages(app, session_id: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Each criterion's mean score over the session's scored answers, as stored."""
+    totals: dict[str, list[int]] = {}
+    with app.app_context():
+        scores = db.session.scalars(select(Score).join(Turn).where(Turn.session_id == session_id)).all()
+        for score in scores:
+            for c in score.criteria:
+                totals.setdefault(CRITERION_LABELS[c["name"]], []).append(c["score"])
+    assert len(totals) == 6
+    return {label: sum(v) / len(v) for label, v in totals.items()}
+
+
+def test_ending_the_interview_gives_a_full_report(interview, practice, actions, client, app):
     question = practice.current_question(interview)
     strong = strong_story(question)
     practice.answer(interview, strong)
@@ -287,8 +290,10 @@ def test_ending_the_interview_gives_a_full_report(interview, practice, actions, 
     overall = practice.session_state(interview)["overall"]
     assert overall == round(sum(scores) / len(scores))
     assert text_of(report, "report-overall") == f"{overall}/100"
-    for label in ("Relevance", "Structure", "Specificity", "Ownership", "Impact", "Delivery"):
-        assert label in report
+    for label, average in _criterion_averages(app, interview).items():
+        row = rf"<li><span>{re.escape(html.escape(label))}</span>.*?<span>([\d.]+)</span></li>"
+        shown = re.search(row, report, re.S)
+        assert shown and shown.group(1) == f"{average:.1f}", label
     assert f"Your best answer ({max(scores)})" in report and f"Your weakest answer ({min(scores)})" in report
     assert html.escape(weak_question.text) in report or weak_question.text in html.unescape(report)
     work_on = report.split('data-testid="work-on"', 1)[1].split("</ol>", 1)[0]
@@ -299,7 +304,7 @@ def test_ending_the_interview_gives_a_full_report(interview, practice, actions, 
     assert len(said(report, "interviewer-message")) == 5  # greeting, 2 questions, follow-up, wrap-up
 
 
-def test_answering_every_question_finishes_the_interview(actions, practice, client) -> None:  # type: ignore[no-untyped-def]
+def test_answering_every_question_finishes_the_interview(actions, practice, client):
     actions.signup_and_login()
     session_id = practice.start_interview("behavioural", questions=2)
     _answer_all(practice, session_id, [strong_story, strong_story])
@@ -312,12 +317,12 @@ def test_answering_every_question_finishes_the_interview(actions, practice, clie
     assert client.get(f"/practice/sessions/{session_id}/report").status_code == 200
 
 
-def test_the_report_waits_until_the_interview_ends(interview, client) -> None:  # type: ignore[no-untyped-def]
+def test_the_report_waits_until_the_interview_ends(interview, client):
     response = client.get(f"/practice/sessions/{interview}/report")
     assert response.status_code == 302 and response.headers["Location"] == f"/practice/sessions/{interview}"
 
 
-def test_history_lists_the_session_with_its_score(interview, practice, actions, client) -> None:  # type: ignore[no-untyped-def]
+def test_history_lists_the_session_with_its_score(interview, practice, actions, client):
     practice.answer(interview, strong_story(practice.current_question(interview)))
     actions.post(f"/practice/sessions/{interview}/end", csrf_page=f"/practice/sessions/{interview}")
     overall = practice.session_state(interview)["overall"]
@@ -328,7 +333,7 @@ def test_history_lists_the_session_with_its_score(interview, practice, actions, 
     assert 'data-testid="progress-chart"' in page
 
 
-def test_export_downloads_the_transcript_as_markdown(interview, practice, client) -> None:  # type: ignore[no-untyped-def]
+def test_export_downloads_the_transcript_as_markdown(interview, practice, client):
     question = practice.current_question(interview)
     answer = strong_story(question)
     practice.answer(interview, answer)
@@ -343,7 +348,7 @@ def test_export_downloads_the_transcript_as_markdown(interview, practice, client
     assert f"Score: **{candidate_turns(practice, interview)[0].score}/100**" in text
 
 
-def test_delete_removes_the_session_and_its_transcript(interview, practice, actions, client, app) -> None:  # type: ignore[no-untyped-def]
+def test_delete_removes_the_session_and_its_transcript(interview, practice, actions, client, app):
     practice.answer(interview, strong_story(practice.current_question(interview)))
     response = actions.post(f"/sessions/{interview}/delete", csrf_page="/sessions")
     assert response.status_code == 302 and response.headers["Location"] == "/sessions"
@@ -401,7 +406,7 @@ FORM = {"answer": "I did it all myself and saved 40%.", "message": "I'd like £6
 
 
 @pytest.mark.parametrize(("method", "url"), SESSION_URLS, ids=[f"{m} {u}" for m, u in SESSION_URLS])
-def test_another_user_gets_404_on_every_session_url(owned, actions, practice, client, method: str, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_another_user_gets_404_on_every_session_url(owned, actions, practice, client, method: str, url: str):
     target = url.format(**owned)
     client.post("/logout", data={"csrf_token": actions.csrf("/account")})
     actions.signup_and_login(SECOND_USER)
@@ -417,7 +422,7 @@ def test_another_user_gets_404_on_every_session_url(owned, actions, practice, cl
 
 
 @pytest.mark.parametrize("bad", ["abc", "-1", "0", "1.5", "99999999999999999999", "9223372036854775808"])
-def test_non_numeric_and_huge_ids_are_404(interview, client, bad: str) -> None:  # type: ignore[no-untyped-def]
+def test_non_numeric_and_huge_ids_are_404(interview, client, bad: str):
     for url in (f"/practice/sessions/{bad}", f"/practice/sessions/{bad}/report", f"/sessions/{bad}/export.md",
                 f"/practice/sessions/{interview}/turns/{bad}/score",
                 f"/practice/sessions/{interview}/turns/{bad}/stream"):
@@ -438,7 +443,7 @@ MUTATING = [
 
 
 @pytest.mark.parametrize("url", MUTATING)
-def test_get_on_a_mutating_route_is_405(owned, client, practice, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_get_on_a_mutating_route_is_405(owned, client, practice, url: str):
     response = client.get(url.format(**owned))
     assert response.status_code == 405
     assert "POST" in response.headers["Allow"]
@@ -447,7 +452,7 @@ def test_get_on_a_mutating_route_is_405(owned, client, practice, url: str) -> No
 
 
 @pytest.mark.parametrize("url", MUTATING)
-def test_a_post_without_a_csrf_token_is_400_and_changes_nothing(owned, client, practice, app, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_post_without_a_csrf_token_is_400_and_changes_nothing(owned, client, practice, app, url: str):
     data = {**FORM, "interview_type": "behavioural", "role": "backend-developer", "level": "mid",
             "num_questions": "3", "location": "london", "difficulty": "standard"}
     response = client.post(url.format(**owned), data=data)
@@ -479,7 +484,7 @@ def _use_up_free_sessions(actions, practice, app) -> None:  # type: ignore[no-un
     ("/practice/negotiation", {"role": "backend-developer", "level": "mid", "location": "london",
                                "difficulty": "standard"}, "/practice/negotiation/new"),
 ], ids=["interview", "negotiation"])
-def test_a_free_account_past_its_quota_cannot_start_another(actions, practice, app, url, data, setup) -> None:  # type: ignore[no-untyped-def]
+def test_a_free_account_past_its_quota_cannot_start_another(actions, practice, app, url, data, setup):
     _use_up_free_sessions(actions, practice, app)
     quota = app.config["FREE_SESSIONS_PER_MONTH"]
     response = actions.post(url, data, csrf_page=setup)
@@ -490,7 +495,7 @@ def test_a_free_account_past_its_quota_cannot_start_another(actions, practice, a
         assert len(db.session.scalars(select(PracticeSession)).all()) == quota
 
 
-def test_deleted_sessions_still_count_towards_the_quota(actions, practice, app) -> None:  # type: ignore[no-untyped-def]
+def test_deleted_sessions_still_count_towards_the_quota(actions, practice, app):
     _use_up_free_sessions(actions, practice, app)
     with app.app_context():
         ids = db.session.scalars(select(PracticeSession.id)).all()
@@ -503,7 +508,7 @@ def test_deleted_sessions_still_count_towards_the_quota(actions, practice, app) 
     assert 'data-testid="quota-message"' in response.get_data(as_text=True)
 
 
-def test_the_setup_page_shows_how_many_free_sessions_are_left(actions, practice, app, client) -> None:  # type: ignore[no-untyped-def]
+def test_the_setup_page_shows_how_many_free_sessions_are_left(actions, practice, app, client):
     actions.create_user("free@example.com", trial=False)
     actions.login("free@example.com")
     quota = app.config["FREE_SESSIONS_PER_MONTH"]
@@ -513,7 +518,7 @@ def test_the_setup_page_shows_how_many_free_sessions_are_left(actions, practice,
 
 
 @pytest.mark.parametrize(("plan", "trial"), [("pro", False), ("free", True)], ids=["pro", "trial"])
-def test_pro_and_trial_accounts_are_not_limited(actions, practice, app, plan: str, trial: bool) -> None:  # type: ignore[no-untyped-def]
+def test_pro_and_trial_accounts_are_not_limited(actions, practice, app, plan: str, trial: bool):
     actions.create_user("paid@example.com", plan=plan, trial=trial)
     actions.login("paid@example.com")
     for _ in range(app.config["FREE_SESSIONS_PER_MONTH"] + 2):

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.practice.helpers import said, text_of, texts_of
+from tests.practice.helpers import is_checked, is_selected, options_of, said, text_of, texts_of
 from webapp.extensions import db
 from webapp.practice.models import PracticeSession, Score, Turn
 from webapp.salaries import get_role, guide_roles, negotiation_roles
@@ -60,7 +60,6 @@ def offer_on(page: str) -> int:
 
 
 def assert_ceiling_hidden(page: str, ceiling: int) -> None:
-    # Ignore the CSRF token and other attribute noise: look at what is rendered and at every attribute value.
     for form in renderings(ceiling):
         assert form not in page, f"the hidden ceiling leaked as {form!r}"
 
@@ -68,24 +67,19 @@ def assert_ceiling_hidden(page: str, ceiling: int) -> None:
 # ---- set-up ------------------------------------------------------------------------------------------------------
 
 
-def test_setup_is_prefilled_from_the_query(actions, client) -> None:  # type: ignore[no-untyped-def]
+def test_setup_is_prefilled_from_the_query(actions, client):
     actions.signup_and_login()
-    page = client.get("/practice/negotiation/new?role=software-engineer&level=senior&location=uk").get_data(as_text=True)
-    role_select = re.search(r'<select[^>]*name="role".*?</select>', page, re.S).group(0)
-    assert re.search(r'<option[^>]*selected[^>]*value="software-engineer"|<option[^>]*value="software-engineer"[^>]*selected',
-                     role_select)
-    level_select = re.search(r'<select[^>]*name="level".*?</select>', page, re.S).group(0)
-    assert re.search(r'<option[^>]*value="senior"[^>]*selected|<option[^>]*selected[^>]*value="senior"', level_select)
-    uk = re.search(r'<input[^>]*value="uk"[^>]*>', page).group(0)
-    london = re.search(r'<input[^>]*value="london"[^>]*>', page).group(0)
-    assert "checked" in uk and "checked" not in london
+    page = client.get("/practice/negotiation/new?role=software-engineer&level=senior&location=uk")
+    body = page.get_data(as_text=True)
+    assert is_selected(body, "role", "software-engineer")
+    assert is_selected(body, "level", "senior")
+    assert is_checked(body, "location", "uk") and not is_checked(body, "location", "london")
 
 
-def test_roles_without_complete_data_are_not_offered(actions, client, app) -> None:  # type: ignore[no-untyped-def]
+def test_roles_without_complete_data_are_not_offered(actions, client, app):
     actions.signup_and_login()
     page = client.get("/practice/negotiation/new").get_data(as_text=True)
-    role_select = re.search(r'<select[^>]*name="role".*?</select>', page, re.S).group(0)
-    offered = set(re.findall(r'value="([^"]+)"', role_select))
+    offered = options_of(page, "role")
     assert offered == {r.slug for r in negotiation_roles()}
     incomplete = {r.slug for r in guide_roles()} - offered  # has salary guides, but no London premium
     assert incomplete, "the data should hold a role that is not complete enough to negotiate"
@@ -103,7 +97,7 @@ def test_roles_without_complete_data_are_not_offered(actions, client, app) -> No
 # ---- the offer and countering -----------------------------------------------------------------------------------
 
 
-def test_the_opening_offer_is_below_the_band_midpoint(negotiation, practice) -> None:  # type: ignore[no-untyped-def]
+def test_the_opening_offer_is_below_the_band_midpoint(negotiation, practice):
     page = practice.page(negotiation)
     offer = offer_on(page)
     band = get_role("backend-developer").band("mid", london=True)
@@ -114,7 +108,7 @@ def test_the_opening_offer_is_below_the_band_midpoint(negotiation, practice) -> 
     assert 'data-testid="accept-offer"' in page and 'data-testid="end-session"' in page
 
 
-def test_a_market_and_value_counter_raises_the_offer(negotiation, practice) -> None:  # type: ignore[no-untyped-def]
+def test_a_market_and_value_counter_raises_the_offer(negotiation, practice):
     before = offer_on(practice.page(negotiation))
     message = counter(before)
     response = practice.say(negotiation, message)
@@ -127,7 +121,7 @@ def test_a_market_and_value_counter_raises_the_offer(negotiation, practice) -> N
     assert after <= scenario_of(practice, negotiation)["ceiling"]
 
 
-def test_an_htmx_message_returns_the_exchange_and_the_new_offer_out_of_band(negotiation, practice) -> None:  # type: ignore[no-untyped-def]
+def test_an_htmx_message_returns_the_exchange_and_the_new_offer_out_of_band(negotiation, practice):
     before = offer_on(practice.page(negotiation))
     message = counter(before)
     response = practice.say(negotiation, message, htmx=True)
@@ -141,7 +135,7 @@ def test_an_htmx_message_returns_the_exchange_and_the_new_offer_out_of_band(nego
     assert '<div id="answer-area" hx-swap-oob="true">' in fragment
 
 
-def test_an_absurd_ask_does_not_break_the_ceiling(negotiation, practice) -> None:  # type: ignore[no-untyped-def]
+def test_an_absurd_ask_does_not_break_the_ceiling(negotiation, practice):
     ceiling = scenario_of(practice, negotiation)["ceiling"]
     before = offer_on(practice.page(negotiation))
     practice.say(negotiation, ABSURD)
@@ -152,7 +146,7 @@ def test_an_absurd_ask_does_not_break_the_ceiling(negotiation, practice) -> None
     assert offer_on(practice.page(negotiation)) <= ceiling
 
 
-def test_the_ceiling_never_appears_while_the_negotiation_is_active(negotiation, practice) -> None:  # type: ignore[no-untyped-def]
+def test_the_ceiling_never_appears_while_the_negotiation_is_active(negotiation, practice):
     ceiling = scenario_of(practice, negotiation)["ceiling"]
     assert_ceiling_hidden(practice.page(negotiation), ceiling)
     offer = offer_on(practice.page(negotiation))
@@ -168,7 +162,7 @@ def test_the_ceiling_never_appears_while_the_negotiation_is_active(negotiation, 
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["form", "htmx"])
-def test_an_empty_message_is_refused_and_nothing_is_stored(negotiation, practice, htmx: bool) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_message_is_refused_and_nothing_is_stored(negotiation, practice, htmx: bool):
     before = practice.turns(negotiation)
     response = practice.say(negotiation, "  \n ", htmx=htmx)
     assert response.status_code == 422
@@ -176,7 +170,7 @@ def test_an_empty_message_is_refused_and_nothing_is_stored(negotiation, practice
     assert practice.turns(negotiation) == before
 
 
-def test_each_message_gets_a_tactic_score_quoting_it(negotiation, practice, app) -> None:  # type: ignore[no-untyped-def]
+def test_each_message_gets_a_tactic_score_quoting_it(negotiation, practice, app):
     offer = offer_on(practice.page(negotiation))
     messages = [counter(offer), "Is there any flexibility on remote days or a signing bonus?", ABSURD]
     for message in messages:
@@ -202,7 +196,7 @@ def _flags(app, turn_id: int) -> list[str]:  # type: ignore[no-untyped-def]
 # ---- ending: the debrief -----------------------------------------------------------------------------------------
 
 
-def test_accepting_ends_the_session_with_a_full_debrief(negotiation, practice, actions, client) -> None:  # type: ignore[no-untyped-def]
+def test_accepting_ends_the_session_with_a_full_debrief(negotiation, practice, actions, client):
     scenario = scenario_of(practice, negotiation)
     offer = offer_on(practice.page(negotiation))
     messages = [counter(offer), "Could we also look at the signing bonus and an early salary review?"]
@@ -249,7 +243,7 @@ def _tactic_quotes(report: str) -> list[tuple[str, bool, str | None]]:
     return out
 
 
-def test_ending_without_a_deal_still_gives_a_debrief(negotiation, practice, actions, client) -> None:  # type: ignore[no-untyped-def]
+def test_ending_without_a_deal_still_gives_a_debrief(negotiation, practice, actions, client):
     practice.say(negotiation, ABSURD)
     response = actions.post(f"/practice/sessions/{negotiation}/end", csrf_page=f"/practice/sessions/{negotiation}")
     assert response.status_code == 302 and response.headers["Location"].endswith("/report")
@@ -260,12 +254,12 @@ def test_ending_without_a_deal_still_gives_a_debrief(negotiation, practice, acti
     assert "✗ Anchored ambitiously but credibly" in report
 
 
-def test_the_debrief_waits_until_the_negotiation_ends(negotiation, client) -> None:  # type: ignore[no-untyped-def]
+def test_the_debrief_waits_until_the_negotiation_ends(negotiation, client):
     response = client.get(f"/practice/sessions/{negotiation}/report")
     assert response.status_code == 302 and response.headers["Location"] == f"/practice/sessions/{negotiation}"
 
 
-def test_export_has_the_whole_negotiation(negotiation, practice, actions, client) -> None:  # type: ignore[no-untyped-def]
+def test_export_has_the_whole_negotiation(negotiation, practice, actions, client):
     message = counter(offer_on(practice.page(negotiation)))
     practice.say(negotiation, message)
     actions.post(f"/practice/sessions/{negotiation}/accept", csrf_page=f"/practice/sessions/{negotiation}")
@@ -279,7 +273,7 @@ def test_export_has_the_whole_negotiation(negotiation, practice, actions, client
     assert "Overall score: " in text and "not scored yet" not in text
 
 
-def test_history_lists_the_negotiation(negotiation, practice, actions, client) -> None:  # type: ignore[no-untyped-def]
+def test_history_lists_the_negotiation(negotiation, practice, actions, client):
     practice.say(negotiation, counter(offer_on(practice.page(negotiation))))
     actions.post(f"/practice/sessions/{negotiation}/accept", csrf_page=f"/practice/sessions/{negotiation}")
     [row] = texts_of(client.get("/sessions").get_data(as_text=True), "history-row")
@@ -287,7 +281,7 @@ def test_history_lists_the_negotiation(negotiation, practice, actions, client) -
     assert str(practice.session_state(negotiation)["overall"]) in row
 
 
-def test_an_interview_session_has_no_negotiation_verbs(actions, practice) -> None:  # type: ignore[no-untyped-def]
+def test_an_interview_session_has_no_negotiation_verbs(actions, practice):
     actions.signup_and_login()
     interview = practice.start_interview(questions=1)
     for verb in ("message", "accept"):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
+import unicodedata
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -27,8 +28,21 @@ STALE_AFTER = timedelta(minutes=3)  # a "streaming" turn older than this was orp
 
 def sse(event: str, data: str) -> str:
     """One SSE event; multi-line data is sent as several data lines."""
-    lines = data.split("\n") or [""]
+    # CR and CRLF end a line in SSE too: left in, a bare CR would let the text start a field of its own
+    # (e.g. "\revent: done") and forge events.
+    lines = data.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return f"event: {event}\n" + "".join(f"data: {line}\n" for line in lines) + "\n"
+
+
+def model_text(delta: str) -> str:
+    """A piece of model output fit to store and show: no NUL or other control characters (newlines and tabs
+    stay), lone surrogates replaced. PostgreSQL refuses NUL in text, and a bare CR would break the SSE framing."""
+    delta = delta.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(
+        "\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch
+        for ch in delta
+        if ch in "\n\t" or unicodedata.category(ch) != "Cc"
+    )
 
 
 def transcript_before(session: PracticeSession, turn: Turn) -> list[TranscriptTurn]:
@@ -105,6 +119,7 @@ def generate_turn(session_id: int, turn_id: int, user_id: int) -> Iterator[str]:
         try:
             stream = coach.stream(action, history)
             for delta in stream:
+                delta = model_text(delta)
                 parts.append(delta)
                 yield sse("chunk", str(escape(delta)))
             break

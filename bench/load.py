@@ -35,7 +35,8 @@ LINK_RE = re.compile(r"https?://[^\s]+/verify/[^\s]+")
 class Run:
     """State shared by the simulated users of one run."""
 
-    def __init__(self, turns: int, outbox: Path, tag: str) -> None:
+    def __init__(self, users: int, turns: int, outbox: Path, tag: str) -> None:
+        self.users = users
         self.turns = turns
         self.outbox = outbox
         self.tag = tag
@@ -85,6 +86,9 @@ class Candidate(HttpUser):
         run = RUN
         assert run is not None
         n = next(run.counter)
+        if n >= run.users:  # Locust replaces users that stop; the run has all the users it needs
+            gevent.sleep(5)
+            raise StopUser()
         email = f"load-{run.tag}-{n}@example.com"
         http = self.client
         http.headers["User-Agent"] = common.USER_AGENT
@@ -153,7 +157,7 @@ def run_load(db: str, users: int, turns: int, spawn_rate: float, max_seconds: fl
     outbox.mkdir(parents=True, exist_ok=True)
     for old in outbox.glob("*.eml"):
         old.unlink()
-    RUN = Run(turns, outbox, db)
+    RUN = Run(users, turns, outbox, db)
     with common.gunicorn("webapp:create_app()", env, name=f"load-{db}") as server:
         environment = Environment(user_classes=[Candidate], host=server.url, events=events)
         runner = environment.create_local_runner()

@@ -244,6 +244,10 @@ def load_section(r: dict[str, Any] | None) -> tuple[list[str], list[str]]:
                                 f"{run_['missing_sent']} sent answers not stored, {run_['problem_count']} user "
                                 f"problems: {'; '.join(run_['problems'][:3])})")
         lines.append(f"**Target on {db}: zero 5xx and zero lost answers — {verdict}.**{detail}\n")
+        if run_.get("client_errors"):
+            lines.append(f"Client-side errors on {db} (Locust; status 0 means no HTTP response at all — the "
+                         "connection was closed or reset): " + "; ".join(f"`{e}`" for e in run_["client_errors"][:5])
+                         + "\n")
         summary.append(f"| Load, {db}: {run_['users']} users × {run_['turns']} turns, zero 5xx, zero lost answers | "
                        f"{run_['five_xx']} 5xx, {run_['lost_acknowledged']} lost, {run_['answers_stored']}/"
                        f"{run_['answers_sent']} stored | {verdict} |")

@@ -53,7 +53,7 @@ class _SizedBody:
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
             del environ["wsgi.input_terminated"]
-            environ.pop("HTTP_TRANSFER_ENCODING", None)  # the body is de-chunked now; Werkzeug ignores the length if not
+            environ.pop("HTTP_TRANSFER_ENCODING", None)  # de-chunked now (Werkzeug ignores a length next to it)
         return self.wsgi_app(environ, start_response)
 
 

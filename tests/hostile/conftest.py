@@ -4,7 +4,6 @@ from __future__ import annotations
 import html
 import re
 from functools import cache, cached_property
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -61,6 +60,12 @@ def error_text(page: str) -> list[str]:
     """The messages shown in role=alert elements (tags stripped, entities decoded)."""
     found = re.findall(r'role="alert"[^>]*>(.*?)</', page, re.S)
     return [html.unescape(re.sub(r"<[^>]+>", "", m)).strip() for m in found]
+
+
+def message_texts(page: str, testid: str = "candidate-message") -> list[str]:
+    """The text of each chat message with this data-testid, entities decoded."""
+    found = re.findall(rf'data-testid="{testid}">.*?<span class="text">(.*?)</span>', page, re.S)
+    return [html.unescape(text) for text in found]
 
 
 def sse_events(body: str) -> list[tuple[str, str]]:

@@ -16,11 +16,10 @@ from tests.hostile.conftest import (
     last_turn,
     quick_login,
     sse_events,
-    token_for,
     turns_of,
 )
 from webapp.extensions import db
-from webapp.practice.models import PracticeSession, Score, Turn
+from webapp.practice.models import PracticeSession, Score
 
 HOSTILE_REPLY = ('<img src=x onerror=alert(1)><div hx-get="/account" hx-trigger="load">x</div>'
                  '<script>alert(1)</script>')
@@ -183,10 +182,6 @@ def test_html_in_the_managers_reply_is_escaped_in_the_fragment_and_the_page(llm_
     assert "{{ 7*7 }}" in str(fake_server.chat_requests[-1].body)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (webapp/practice/negotiation_service.py _model_reply): the manager's reply from the model is stored "
-    "as-is, so a NUL in it reaches the database (PostgreSQL refuses NUL in text: the message request fails "
-    "with a 500). Clean it like streamed text (webapp.practice.streaming.model_text) before storing."))
 def test_control_characters_in_the_managers_reply_are_not_stored(llm_user: Actions, fake_server) -> None:  # type: ignore[no-untyped-def]
     session_id, scenario = start_llm_negotiation(llm_user)
     fake_server.enqueue(Reply(json={"reply": "Let me\x00 see\x1b[2J what I can do.",
@@ -197,3 +192,23 @@ def test_control_characters_in_the_managers_reply_are_not_stored(llm_user: Actio
     reply = last_turn(llm_user.app, session_id, "interviewer").text
     assert "what I can do" in reply
     assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in reply)
+
+
+def test_control_characters_in_model_written_feedback_are_not_stored(llm_user: Actions, fake_server) -> None:  # type: ignore[no-untyped-def]
+    session_id = start_llm_interview(llm_user)
+    stream(llm_user, session_id, last_turn(llm_user.app, session_id, "interviewer").id)
+    page = f"/practice/sessions/{session_id}"
+    llm_user.post(f"{page}/answer", {"answer": "I cut p95 from 900 ms to 120 ms with an index."}, csrf_page=page,
+                  headers=HX)
+    answer = last_turn(llm_user.app, session_id, "candidate")
+    fake_server.enqueue(Reply(json={
+        "criteria": {name: {"score": 3, "feedback": "Fine.\x00"} for name in
+                     ("relevance", "structure", "specificity", "ownership", "impact", "delivery")},
+        "overall": 55, "feedback": "Good\x00 answer.\x1b[2J", "stronger_answer": "Say\x00 more.",
+        "evidence": [],
+    }))
+    assert llm_user.client.get(f"{page}/turns/{answer.id}/score").status_code == 200
+    with llm_user.app.app_context():
+        score = db.session.scalar(select(Score).where(Score.turn_id == answer.id))
+        stored = [score.feedback, score.stronger_answer, *(c["feedback"] for c in score.criteria)]
+    assert not any(ord(ch) < 32 and ch not in "\n\t" for text in stored for ch in text), stored

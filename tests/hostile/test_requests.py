@@ -6,6 +6,7 @@ import time
 import pytest
 from flask import Flask
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from markupsafe import escape
 
 from tests.conftest import Actions
 from tests.hostile.conftest import HX, POST_FIELDS, World, quick_login, quick_user, snapshot, token_for
@@ -233,8 +234,6 @@ def post_with(client, url: str, fields: dict, token: str | None, htmx: bool = Fa
 
 
 def assert_csrf_refused(response, fields: dict, htmx: bool = False) -> None:  # type: ignore[no-untyped-def]
-    from markupsafe import escape
-
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert 'data-testid="csrf-expired"' in html
@@ -312,3 +311,16 @@ def test_a_token_at_the_end_of_its_time_limit_still_works(world: World) -> None:
     assert late.status_code == 400 and snapshot(world.app) == before
     fresh = post_with(world.client, url, POST_FIELDS["answer"], expired_token(world.app, world.client, limit - 10))
     assert fresh.status_code == 302
+
+
+def test_the_resend_page_after_a_bad_token_shows_hostile_text_escaped(world: World) -> None:
+    """The "send again" page puts what was typed back in the form: as text, whatever it is."""
+    payload = '</textarea><script>alert(1)</script><b hx-get="/account" hx-trigger="load">x</b>' + "\n{{ 7*7 }}"
+    url = world.urls()["answer"][1]
+    before = snapshot(world.app)
+    response = world.client.post(url, data={"answer": payload})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert str(escape(payload)) in html
+    assert "<script>alert" not in html and 'hx-get="/account"' not in html and "</textarea><script>" not in html
+    assert snapshot(world.app) == before

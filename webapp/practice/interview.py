@@ -13,6 +13,7 @@ from webapp.extensions import db
 from webapp.practice.coach import OfflineCoach, Scored, coach_for, get_coach, offline_coach
 from webapp.practice.engine import FOLLOW_UP, QUESTION, WRAP_UP, EngineError, InterviewEngine, InterviewState
 from webapp.practice.models import LLMCall, PracticeSession, Score, SessionStart, Turn
+from webapp.practice.text import model_text
 from webapp.practice.types import FollowUp, InterviewerAction, Question
 
 logger = logging.getLogger(__name__)
@@ -201,10 +202,10 @@ def _store_score(session: PracticeSession, turn: Turn, scored: Scored) -> Score:
     score = Score(
         turn=turn,
         overall=result.overall,
-        criteria=[{"name": c.name, "score": c.score, "feedback": c.feedback} for c in result.criteria],
-        feedback=result.feedback,
-        stronger_answer=result.stronger_answer,
-        evidence=list(result.evidence),
+        criteria=[{"name": c.name, "score": c.score, "feedback": model_text(c.feedback)} for c in result.criteria],
+        feedback=model_text(result.feedback),
+        stronger_answer=model_text(result.stronger_answer),
+        evidence=[model_text(quote) for quote in result.evidence],
         flags=list(result.flags),
         scorer=result.scorer,
         version=result.version[:128],

@@ -13,6 +13,7 @@ from webapp.extensions import db
 from webapp.practice.coach import coach_for, get_coach
 from webapp.practice.interview import PracticeError, _next_position, record_calls
 from webapp.practice.models import PracticeSession, Score, SessionStart, Turn
+from webapp.practice.text import model_text
 from webapp.practice.negotiation import (
     NegotiationState,
     OfflineCounterpart,
@@ -169,7 +170,7 @@ def _model_reply(session: PracticeSession, scenario: Scenario, state: Negotiatio
     new_state.levers = levers
     if new_state.base_history and new_state.base_history[-1] != base:
         new_state.base_history[-1] = base
-    return redact_brief(parsed.reply, scenario), new_state
+    return redact_brief(model_text(parsed.reply), scenario), new_state
 
 
 def retry_reply(session: PracticeSession, turn: Turn, use_offline: bool = False) -> None:

@@ -104,11 +104,13 @@ def retry(session_id: int, turn_id: int):  # type: ignore[no-untyped-def]
     if original is None or original.session_id != session.id:
         abort(404)
     form = AnswerForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit():  # say why, and give the attempt back untouched
         if htmx:
-            return render_template("practice/_retry_form.html", session=session, turn=original, form=form), 422
-        flash(form.answer.errors[0] if form.answer.errors else "Write your new attempt first.", "error")
-        return redirect(url_for("practice.session_page", session_id=session.id, _anchor=f"turn-{original.id}"))
+            html = render_template("practice/_retry_form.html", session=session, turn=original, retry_form=form,
+                                   retry_turn_id=original.id)
+            return html, 422, {"HX-Retarget": f"#retry-form-{original.id}", "HX-Reswap": "outerHTML"}
+        context = {**_page_context(session), "retry_form": form, "retry_turn_id": original.id}
+        return render_template("practice/session.html", **context), 422
     try:
         attempt = retry_answer(session, original, form.answer.data)
     except PracticeError as exc:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import time
-import unicodedata
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ from webapp.practice import bp
 from webapp.practice.coach import coach_for
 from webapp.practice.models import PracticeSession, Turn
 from webapp.practice.routes import owned_session
+from webapp.practice.text import model_text
 from webapp.practice.types import TranscriptTurn
 from webapp.practice.usage import budget_problem
 
@@ -32,17 +32,6 @@ def sse(event: str, data: str) -> str:
     # (e.g. "\revent: done") and forge events.
     lines = data.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return f"event: {event}\n" + "".join(f"data: {line}\n" for line in lines) + "\n"
-
-
-def model_text(delta: str) -> str:
-    """A piece of model output fit to store and show: no NUL or other control characters (newlines and tabs
-    stay), lone surrogates replaced. PostgreSQL refuses NUL in text, and a bare CR would break the SSE framing."""
-    delta = delta.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(
-        "\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch
-        for ch in delta
-        if ch in "\n\t" or unicodedata.category(ch) != "Cc"
-    )
 
 
 def transcript_before(session: PracticeSession, turn: Turn) -> list[TranscriptTurn]:

@@ -8,6 +8,7 @@ from webapp.practice.coach import coach_for
 from webapp.practice.interview import record_calls
 from webapp.practice.models import PracticeSession
 from webapp.practice.report import question_for
+from webapp.practice.text import model_text
 from webapp.salaries import get_role
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def session_summary(session: PracticeSession) -> str:
                          deadline=coach.settings.deadline, stall_timeout=coach.settings.stall_timeout,
                          purpose="report", prompt=prompt)
     try:
-        text = stream.read()
+        text = model_text(stream.read())
     except LLMError as err:
         record_calls(session, None, [stream.record], "report")
         db.session.commit()

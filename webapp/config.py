@@ -54,6 +54,7 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url(INSTANCE_DIR)
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 256 * 1024)
+    SEND_FILE_MAX_AGE_DEFAULT = 365 * 24 * 3600  # static URLs carry a content hash (asset_url)
 
     WTF_CSRF_TIME_LIMIT = _env_int("WTF_CSRF_TIME_LIMIT", 8 * 3600)
     SESSION_COOKIE_HTTPONLY = True

@@ -346,3 +346,25 @@ def test_the_written_debrief_is_sanitised_markdown_generated_once(llm_actions, f
     assert len(fake_server.chat_requests) == 2
     llm_actions.client.get(f"{page}/report/summary")
     assert len(fake_server.chat_requests) == 2  # stored: replayed without a new call
+
+
+def test_a_browser_that_leaves_mid_stream_does_not_leave_the_turn_stuck(llm_actions, fake_server) -> None:  # type: ignore[no-untyped-def]
+    session_id = start(llm_actions)
+    turn = pending_turn(llm_actions.app, session_id)
+    fake_server.enqueue(Reply(text="Tell me about a time you changed your mind after hearing feedback.",
+                              delay_between_chunks=0.05))
+    response = llm_actions.client.get(f"/practice/sessions/{session_id}/turns/{turn.id}/stream", buffered=False)
+    body = iter(response.response)
+    received = ""
+    while "Tell" not in received:
+        received += next(body).decode()
+    response.close()  # the browser goes away
+    fake_server.release()
+    with llm_actions.app.app_context():
+        stored = db.session.get(Turn, turn.id)
+        assert stored.status in ("interrupted", "failed") and "Retry" in stored.error
+    fake_server.reset()
+    fake_server.enqueue(Reply(text="Tell me about a time you changed your mind."))
+    page = f"/practice/sessions/{session_id}"
+    llm_actions.post(f"{page}/turns/{turn.id}/retry-turn", {}, csrf_page=page, headers=HX)
+    assert chunks_text(stream(llm_actions, session_id, turn.id)) == "Tell me about a time you changed your mind."

@@ -168,7 +168,7 @@ def submit_answer(session: PracticeSession, text: str) -> AnswerResult:
 
     coach = coach_for(session.coach)
     if not coach.live:
-        score_turn(session, answer, coach)
+        score_turn(session, answer, coach, commit=False)  # stored with the next turn, in one commit
     try:
         action = engine().answer(state, text)
     except EngineError as exc:
@@ -181,7 +181,7 @@ def submit_answer(session: PracticeSession, text: str) -> AnswerResult:
     return AnswerResult(answer, next_turn)
 
 
-def score_turn(session: PracticeSession, turn: Turn, coach: OfflineCoach | None = None) -> Score:
+def score_turn(session: PracticeSession, turn: Turn, coach: OfflineCoach | None = None, commit: bool = True) -> Score:
     """Score a candidate's answer once and store it (a stored score is returned as it is)."""
     if turn.score is not None:
         return turn.score
@@ -193,7 +193,8 @@ def score_turn(session: PracticeSession, turn: Turn, coach: OfflineCoach | None 
     score = _store_score(session, turn, scored)
     if session.status == "completed":
         session.overall_score = overall_score(session)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return score
 
 

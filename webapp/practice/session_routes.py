@@ -26,16 +26,25 @@ SUGGESTED_WORDS = {"screening": "120–250", "behavioural": "150–300", "techni
                    "system_design": "200–400"}
 
 
-def _page_context(session: PracticeSession, form: AnswerForm | None = None, error: str = "") -> dict:
+def _form_context(session: PracticeSession, form: AnswerForm | None = None, error: str = "") -> dict:
+    """What the answer form and the status panel need (all an htmx exchange renders)."""
+    coach = coach_for(session.coach)
     return {
         "session": session,
-        "items": transcript(session),
         "form": form or AnswerForm(formdata=None),
         "error": error,
-        "coach": coach_for(session.coach),
+        "coach": coach,
         "suggested_words": SUGGESTED_WORDS.get(session.interview_type or "", "150–300"),
-        "tokens_used": tokens_used(session),
+        "tokens_used": tokens_used(session) if coach.live else 0,
         "end_form": EmptyForm(formdata=None),
+    }
+
+
+def _page_context(session: PracticeSession, form: AnswerForm | None = None, error: str = "") -> dict:
+    """The whole session page: the form context plus the transcript."""
+    return {
+        **_form_context(session, form, error),
+        "items": transcript(session),
         "question_for": lambda turn: question_for(session, turn),
     }
 
@@ -57,7 +66,7 @@ def session_page(session_id: int):  # type: ignore[no-untyped-def]
 def _form_error(session: PracticeSession, form: AnswerForm, error: str = ""):  # type: ignore[no-untyped-def]
     """Bad input: say why and give the text back, untouched."""
     if htmx:
-        html = render_template("practice/_answer_form.html", **_page_context(session, form, error))
+        html = render_template("practice/_answer_form.html", **_form_context(session, form, error))
         return html, 422, {"HX-Retarget": "#answer-area", "HX-Reswap": "innerHTML"}
     return _session_page(session, form, error, 422)
 
@@ -76,7 +85,7 @@ def answer(session_id: int):  # type: ignore[no-untyped-def]
     if not htmx:
         _complete_live_work(session, result.answer, result.next_turn)
         return redirect(url_for("practice.session_page", session_id=session.id, _anchor=f"turn-{result.answer.id}"))
-    context = _page_context(session)
+    context = _form_context(session)
     return render_template("practice/_exchange.html", answer=result.answer, next_turn=result.next_turn, **context)
 
 

@@ -23,7 +23,8 @@ from webapp.practice.usage import budget_problem
 
 logger = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(minutes=3)  # a "streaming" turn older than this was orphaned by a dead worker
+STALE_AFTER = timedelta(minutes=3)
+DISCONNECTED = "The connection dropped before the hiring manager finished. Press Retry to hear the whole reply."  # a "streaming" turn older than this was orphaned by a dead worker
 
 
 def sse(event: str, data: str) -> str:
@@ -125,8 +126,12 @@ def generate_turn(session_id: int, turn_id: int, user_id: int) -> Iterator[str]:
             _record_failed(session, turn_id, stream)
             _fail(turn_id, err.user_message, "".join(parts), offer_offline=isinstance(err, LLMConfigError))
             break
-    else:  # pragma: no cover - the loop always breaks
-        pass
+        except GeneratorExit:  # the browser went away mid-reply: don't leave the turn "streaming"
+            if stream is not None:
+                stream.close()
+            _record_failed(session, turn_id, stream)
+            _fail(turn_id, DISCONNECTED, "".join(parts))
+            raise
 
     turn = db.session.get(Turn, turn_id)
     if turn.status == "streaming":

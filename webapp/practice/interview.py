@@ -147,6 +147,24 @@ def scoring_text(session: PracticeSession, turn: Turn) -> str:
     return turn.text
 
 
+def save_answer(session: PracticeSession, text: str, question_id: str | None, phase: str,
+                retry_of: Turn | None = None) -> Turn:
+    """Store and commit the candidate's words: they are safe before anything is scored or a model is called."""
+    answer = Turn(
+        session=session,
+        position=_next_position(session),
+        speaker="candidate",
+        kind="answer",
+        text=text,
+        question_id=question_id,
+        retry_of_id=retry_of.id if retry_of else None,
+        meta={"phase": phase},
+    )
+    db.session.add(answer)
+    db.session.commit()
+    return answer
+
+
 def submit_answer(session: PracticeSession, text: str) -> AnswerResult:
     """Save the answer first, then score it and decide what the hiring manager does next."""
     state = InterviewState.from_dict(session.state)
@@ -154,17 +172,7 @@ def submit_answer(session: PracticeSession, text: str) -> AnswerResult:
         raise PracticeError("This interview has finished, so there's no question to answer.")
     if pending_interviewer_turn(session) is not None:
         raise PracticeError("The hiring manager hasn't finished asking yet. Wait for the question, then answer.")
-    answer = Turn(
-        session=session,
-        position=_next_position(session),
-        speaker="candidate",
-        kind="answer",
-        text=text,
-        question_id=state.current_question_id,
-        meta={"phase": state.phase},
-    )
-    db.session.add(answer)
-    db.session.commit()  # the answer is safe before any model is called
+    answer = save_answer(session, text, state.current_question_id, state.phase)
 
     coach = coach_for(session.coach)
     if not coach.live:
@@ -249,18 +257,7 @@ def retry_answer(session: PracticeSession, original: Turn, text: str) -> Turn:
     """Another attempt at an earlier answer: both are kept, each with its own score."""
     if original.speaker != "candidate" or original.retry_of_id:
         raise PracticeError("You can only retry one of your own original answers.")
-    attempt = Turn(
-        session=session,
-        position=_next_position(session),
-        speaker="candidate",
-        kind="answer",
-        text=text,
-        question_id=original.question_id,
-        retry_of_id=original.id,
-        meta={"phase": "retry"},
-    )
-    db.session.add(attempt)
-    db.session.commit()  # saved before scoring
+    attempt = save_answer(session, text, original.question_id, "retry", retry_of=original)
     coach = coach_for(session.coach)
     if not coach.live:
         score_turn(session, attempt, coach)

@@ -13,7 +13,7 @@ from webapp.practice.charts import line_chart
 from webapp.practice.coach import get_coach
 from webapp.practice.export import session_markdown
 from webapp.practice.forms import InterviewSetupForm, NegotiationSetupForm
-from webapp.practice.models import PracticeSession
+from webapp.practice.models import PracticeSession, Turn
 
 
 MAX_ID = 2**63 - 1  # the largest id a database integer key can hold
@@ -33,6 +33,14 @@ def owned_session(session_id: int) -> PracticeSession:
     if session is None or session.user_id != current_user.id:
         abort(404)
     return session
+
+
+def owned_turn(session: PracticeSession, turn_id: int, speaker: str | None = None) -> Turn:
+    """A turn of this (already owner-checked) session, optionally by one speaker, or 404."""
+    turn = db.session.get(Turn, turn_id)
+    if turn is None or turn.session_id != session.id or (speaker and turn.speaker != speaker):
+        abort(404)
+    return turn
 
 
 def _prefill(form, fields: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import login_required
 
 from webapp.auth.forms import EmptyForm
-from webapp.extensions import db, htmx
+from webapp.extensions import htmx
 from webapp.practice import bp
 from webapp.practice.coach import coach_for
 from webapp.practice.forms import AnswerForm
@@ -19,7 +19,7 @@ from webapp.practice.interview import (
 )
 from webapp.practice.models import PracticeSession, Turn
 from webapp.practice.report import build_report, question_for, transcript
-from webapp.practice.routes import owned_session
+from webapp.practice.routes import owned_session, owned_turn
 from webapp.practice.usage import tokens_used
 
 SUGGESTED_WORDS = {"screening": "120–250", "behavioural": "150–300", "technical": "120–300",
@@ -109,9 +109,7 @@ def _complete_live_work(session: PracticeSession, answer_turn: Turn, next_turn: 
 @login_required
 def retry(session_id: int, turn_id: int):  # type: ignore[no-untyped-def]
     session = owned_session(session_id)
-    original = db.session.get(Turn, turn_id)
-    if original is None or original.session_id != session.id:
-        abort(404)
+    original = owned_turn(session, turn_id)
     form = AnswerForm()
     if not form.validate_on_submit():  # say why, and give the attempt back untouched
         if htmx:
@@ -136,9 +134,7 @@ def retry(session_id: int, turn_id: int):  # type: ignore[no-untyped-def]
 def score(session_id: int, turn_id: int):  # type: ignore[no-untyped-def]
     """The score card for an answer; scores it now if the model hasn't yet (idempotent)."""
     session = owned_session(session_id)
-    turn = db.session.get(Turn, turn_id)
-    if turn is None or turn.session_id != session.id or turn.speaker != "candidate":
-        abort(404)
+    turn = owned_turn(session, turn_id, "candidate")
     try:
         score_turn(session, turn)
     except PracticeError as exc:

@@ -16,7 +16,7 @@ from webapp.extensions import db, htmx
 from webapp.practice import bp
 from webapp.practice.coach import coach_for
 from webapp.practice.models import PracticeSession, Turn
-from webapp.practice.routes import owned_session
+from webapp.practice.routes import owned_session, owned_turn
 from webapp.practice.text import model_text
 from webapp.practice.types import TranscriptTurn
 from webapp.practice.usage import budget_problem
@@ -169,9 +169,7 @@ def _replay(turn: Turn) -> Iterator[str]:
 @login_required
 def stream_turn(session_id: int, turn_id: int):  # type: ignore[no-untyped-def]
     session = owned_session(session_id)
-    turn = db.session.get(Turn, turn_id)
-    if turn is None or turn.session_id != session.id or turn.speaker != "interviewer":
-        abort(404)
+    turn = owned_turn(session, turn_id, "interviewer")
     body = stream_with_context(generate_turn(session.id, turn.id, current_user.id))
     return Response(body, mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
@@ -192,9 +190,7 @@ def retry_turn(session_id: int, turn_id: int):  # type: ignore[no-untyped-def]
     from webapp.auth.forms import EmptyForm
 
     session = owned_session(session_id)
-    turn = db.session.get(Turn, turn_id)
-    if turn is None or turn.session_id != session.id or turn.speaker != "interviewer":
-        abort(404)
+    turn = owned_turn(session, turn_id, "interviewer")
     if not EmptyForm().validate_on_submit():
         abort(400)
     if session.mode == "negotiation":

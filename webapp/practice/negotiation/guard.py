@@ -63,7 +63,7 @@ def _words(thousands: int) -> str | None:
         tail = _WORDS_TENS[tens] + (f"[- ]?{_WORDS_UNITS[unit]}" if unit else "")
     if not hundreds:
         return tail
-    head = f"(?:a|one) hundred" if hundreds == 1 else f"{_WORDS_UNITS[hundreds]} hundred"
+    head = "(?:a|one) hundred" if hundreds == 1 else f"{_WORDS_UNITS[hundreds]} hundred"
     return head + (rf"\s(?:and\s)?{tail}" if tail else "")
 
 

@@ -123,14 +123,14 @@ def turn_section(r: dict[str, Any] | None) -> tuple[list[str], list[str]]:
             f"{cost['answer_ms']:.1f} ms and {cost['sql_per_answer']:.0f} SQL statements, against "
             f"{cost['bare_ms']:.2f} ms for the bare endpoint — about {cost['answer_ms'] / cost['bare_ms']:.0f}× the "
             "work. The answer endpoint saves the answer and commits (so it is safe before any scoring), scores it "
-            "with the offline coach and commits, asks the engine for the next action, stores the hiring manager's "
-            "turn and commits a third time, then renders the exchange fragment (the answer with its score card, "
+            "with the offline coach, asks the engine for the next action, stores the score and the hiring "
+            "manager's turn and commits a second time, then renders the exchange fragment (the answer with its score card, "
             "the next turn, a fresh answer form and the session status). Each commit expires the loaded objects, "
             "so the session and its turns are read again, and relationships such as each turn's `score` load "
             "lazily. That is CPU time in Python (and in the database), and with 2 cores shared by gunicorn's 2 "
             "workers, the database and wrk, throughput is bounded by it. A bare \"ok\" costs almost nothing, so "
             "the ratio compares the app's work with none; half of the bare figure is out of reach for an endpoint "
-            "that commits three times and scores text, whatever the tuning. Reading the server-side times: they "
+            "that commits twice and scores text, whatever the tuning. Reading the server-side times: they "
             "include waiting for the GIL behind the worker's other threads, so they grow with concurrency.\n")
     off = {k.split("-", 1)[1]: v for k, v in r["runs"].items() if k.startswith("offline-")}
     if "sqlite" in off and "postgresql" in off:

@@ -165,25 +165,5 @@ def _ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
 
 
-def stream_chat(
-    client: openai.OpenAI,
-    *,
-    model: str,
-    messages: list[dict[str, Any]],
-    max_completion_tokens: int,
-    deadline: float,
-    stall_timeout: float,
-    purpose: str = "chat",
-    prompt: RenderedPrompt | None = None,
-) -> ChatStream:
-    """Prepare a streamed chat completion; the request goes out when the result is first iterated."""
-    return ChatStream(
-        client,
-        model=model,
-        messages=messages,
-        max_completion_tokens=max_completion_tokens,
-        deadline=deadline,
-        stall_timeout=stall_timeout,
-        purpose=purpose,
-        prompt=prompt,
-    )
+# Preparing a stream is constructing one: the request goes out when the result is first iterated.
+stream_chat = ChatStream

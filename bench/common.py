@@ -128,7 +128,9 @@ def postgres_url() -> str:
         if not exists:
             conn.execute(f'CREATE DATABASE "{PG_DB}"')
     base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    return f"{base}/{PG_DB}".replace("postgresql://", "postgresql+psycopg://", 1)
+    from webapp.config import normalise_database_url
+
+    return normalise_database_url(f"{base}/{PG_DB}")
 
 
 def database_url(kind: str) -> str:
@@ -161,11 +163,9 @@ def app_env(db_url: str, *, llm_base_url: str = "", extra: dict[str, str] | None
 def make_app(env: dict[str, str]):  # type: ignore[no-untyped-def]
     """The app in this process, configured exactly like the gunicorn one."""
     from webapp import create_app
-    from webapp.config import DevelopmentConfig
+    from webapp.config import DevelopmentConfig, normalise_database_url
 
-    url = env["DATABASE_URL"]
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    url = normalise_database_url(env["DATABASE_URL"])
     overrides: dict[str, Any] = {
         "CONFIG_CLASS": DevelopmentConfig,
         "SECRET_KEY": env["SECRET_KEY"],
@@ -183,22 +183,12 @@ def make_app(env: dict[str, str]):  # type: ignore[no-untyped-def]
 
 
 def reset_database(app) -> None:  # type: ignore[no-untyped-def]
-    """Drop every table and rebuild the schema through the migrations."""
-    from flask_migrate import upgrade
-    from sqlalchemy import text
-
+    """Drop every table and rebuild the schema through the migrations, then let go of the connections."""
+    from webapp.database import rebuild_schema
     from webapp.extensions import db
 
+    rebuild_schema(app)
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        else:
-            db.drop_all()
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        upgrade()
         db.session.remove()
         db.engine.dispose()
 

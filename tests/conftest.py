@@ -12,23 +12,17 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from webapp import create_app
-from webapp.config import TestingConfig
+from webapp.config import TestingConfig, normalise_database_url
+from webapp.database import rebuild_schema
 from webapp.extensions import db, limiter
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "correct horse battery"
-
-
-def _normalise_pg(url: str) -> str:
-    if url.startswith("postgresql://"):
-        return "postgresql+psycopg://" + url[len("postgresql://"):]
-    return url
 
 
 @pytest.fixture(scope="session")
@@ -39,24 +33,8 @@ def tmp_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def database_url(tmp_root: Path) -> str:
     if TEST_DATABASE_URL:
-        return _normalise_pg(TEST_DATABASE_URL)
+        return normalise_database_url(TEST_DATABASE_URL)
     return f"sqlite:///{tmp_root / 'test.sqlite3'}"
-
-
-def reset_schema(app: Flask) -> None:
-    """Drop everything and rebuild the schema through the migrations (the way production gets it)."""
-    from flask_migrate import upgrade
-
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        else:
-            db.drop_all()
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        upgrade()
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +46,7 @@ def app(tmp_root: Path, database_url: str) -> Iterator[Flask]:
             "MAIL_OUTBOX_DIR": str(tmp_root / "outbox"),
         }
     )
-    reset_schema(application)
+    rebuild_schema(application)
     yield application
     with application.app_context():
         db.session.remove()

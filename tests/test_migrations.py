@@ -19,7 +19,8 @@ from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
-from tests.conftest import IN_CI, TEST_DATABASE_URL, _normalise_pg
+from tests.conftest import IN_CI, TEST_DATABASE_URL
+from webapp.config import normalise_database_url
 from webapp import ROOT, create_app
 from webapp.config import TestingConfig
 from webapp.extensions import db
@@ -31,7 +32,7 @@ TABLES = {"users", "practice_sessions", "session_starts", "turns", "scores", "ll
 
 def _postgres_url() -> str:
     if TEST_DATABASE_URL:
-        return _normalise_pg(TEST_DATABASE_URL)
+        return normalise_database_url(TEST_DATABASE_URL)
     if IN_CI:  # never skip in CI, even on the SQLite pass
         return CI_POSTGRES_URL
     pytest.skip("set TEST_DATABASE_URL to run the PostgreSQL migration tests")

@@ -37,12 +37,16 @@ def _dev_secret_key(instance_dir: Path) -> str:
     return key
 
 
+def normalise_database_url(url: str) -> str:
+    """PostgreSQL URLs as hosts hand them out (postgres://, postgresql://) made to use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def _database_url(instance_dir: Path) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres://"):  # the form some hosts hand out
-        url = "postgresql+psycopg://" + url[len("postgres://"):]
-    elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    url = normalise_database_url(os.environ.get("DATABASE_URL", ""))
     return url or f"sqlite:///{instance_dir / 'offerready.sqlite3'}"
 
 
